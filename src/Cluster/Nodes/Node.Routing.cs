@@ -1,0 +1,79 @@
+namespace Horde.Net.Cluster;
+
+// Where messages, exit signals, links and monitors go. Local targets are handled here; targets on other nodes go to
+// the transport, and until one is connected they are treated as OTP treats an unreachable node.
+public sealed partial class Node
+{
+    internal void Route(Pid target, in Envelope envelope)
+    {
+        if (target.IsOn(this))
+        {
+            if (!_processes.TryGetValue(target.Serial, out var process) || !process.Post(envelope))
+                envelope.Fail(new ProcessExitedException(target, ExitReason.NoProc));
+        }
+        else
+        {
+            envelope.Fail(new ProcessExitedException(target, ExitReason.NoConnection));
+        }
+    }
+
+    internal void SendExitSignal(Pid target, Pid? from, ExitReason reason, bool linked)
+    {
+        if (TryGetLocal(target, out var process))
+            process.OnExitSignal(from, reason, linked);
+    }
+
+    internal void Link(Pid a, Pid b)
+    {
+        if (a == b)
+            return;
+        var aAlive = TryGetLocal(a, out var pa) && pa.AddLink(b);
+        var bAlive = TryGetLocal(b, out var pb) && pb.AddLink(a);
+        // Linking to a process that is not running sends the linker an exit signal with reason noproc.
+        if (aAlive && !bAlive)
+            pa!.OnExitSignal(b, b.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection, linked: true);
+        else if (bAlive && !aAlive)
+            pb!.OnExitSignal(a, a.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection, linked: true);
+    }
+
+    internal void Unlink(Pid a, Pid b)
+    {
+        if (TryGetLocal(a, out var pa))
+            pa.RemoveLink(b);
+        if (TryGetLocal(b, out var pb))
+            pb.RemoveLink(a);
+    }
+
+    internal MonitorRef Monitor(Pid watcher, Pid target)
+    {
+        var monitor = new MonitorRef(watcher, target, Interlocked.Increment(ref _nextMonitor));
+        if (!TryGetLocal(target, out var process) || !process.AddWatcher(monitor))
+        {
+            var reason = target.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection;
+            Route(watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, target, reason)));
+        }
+        return monitor;
+    }
+
+    internal void Demonitor(MonitorRef monitor)
+    {
+        if (TryGetLocal(monitor.Target, out var process))
+            process.RemoveWatcher(monitor);
+    }
+
+    private bool TryGetLocal(Pid pid, out Process process)
+    {
+        if (pid.Local is { } cached)
+        {
+            process = cached;
+            return true;
+        }
+        if (pid.IsOn(this) && _processes.TryGetValue(pid.Serial, out var found))
+        {
+            process = found;
+            return true;
+        }
+        process = null!;
+        return false;
+    }
+}

@@ -1,0 +1,62 @@
+namespace Horde.Net.Cluster.Tests.Kit;
+
+public sealed record Add(int Amount);
+public sealed record Get;
+public sealed record Crash(string Why);
+public sealed record Echo(object? Value);
+public sealed record Hold(TaskCompletionSource Gate);
+
+/// <summary>A counter that records its terminate calls, for OTP semantics tests.</summary>
+public sealed class Counter(int start = 0, bool trapExits = false, Action<ExitReason>? terminated = null, Func<int, bool>? failInit = null)
+    : GenServer<int>
+{
+    protected override int InitialState() => start;
+
+    protected override async ValueTask InitAsync()
+    {
+        await base.InitAsync();
+        TrapExits = trapExits;
+        if (failInit?.Invoke(start) == true)
+            throw new InvalidOperationException("init refused");
+    }
+
+    protected override ValueTask HandleCastAsync(object message)
+    {
+        switch (message)
+        {
+            case Add add:
+                State += add.Amount;
+                return default;
+            case Crash crash:
+                throw new InvalidOperationException(crash.Why);
+            default:
+                return base.HandleCastAsync(message);
+        }
+    }
+
+    protected override async ValueTask<object?> HandleCallAsync(object message)
+    {
+        switch (message)
+        {
+            case Get:
+                return State;
+            case Add add:
+                return State += add.Amount;
+            case Echo echo:
+                return echo.Value;
+            case Crash crash:
+                throw new InvalidOperationException(crash.Why);
+            case Hold hold:
+                await hold.Gate.Task;
+                return State;
+            default:
+                return await Unhandled(message);
+        }
+    }
+
+    protected override ValueTask TerminateAsync(ExitReason reason)
+    {
+        terminated?.Invoke(reason);
+        return default;
+    }
+}

@@ -115,6 +115,25 @@ public sealed partial class Node : IAsyncDisposable
         return await WaitOrKillAsync(process, timeout ?? TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>
+    /// Shuts a child down as an OTP supervisor does: unlinks it from <paramref name="parent"/>, sends it an exit signal
+    /// <c>shutdown</c> from the parent (a trapping child runs terminate), and kills it if it has not exited within
+    /// <paramref name="timeout"/>; a zero timeout kills at once.
+    /// </summary>
+    internal async Task<ExitReason> ShutdownChildAsync(Pid child, Pid parent, TimeSpan timeout)
+    {
+        Unlink(parent, child);
+        if (!TryGetLocal(child, out var process))
+            return ExitReason.NoProc;
+        if (timeout <= TimeSpan.Zero)
+        {
+            process.Die(ExitReason.Killed);
+            return await process.Completion;
+        }
+        process.OnExitSignal(parent, ExitReason.Shutdown, linked: false);
+        return await WaitOrKillAsync(process, timeout);
+    }
+
     /// <summary>Waits for a process to exit; kills it when <paramref name="timeout"/> passes first.</summary>
     internal static async Task<ExitReason> WaitOrKillAsync(Process process, TimeSpan timeout)
     {

@@ -128,7 +128,11 @@ public abstract partial class Process
         {
             _currentCall = default;
         }
-        if (!_replyDeferred)
+        if (_replyDeferred)
+            return;
+        if (reply is ErrorReply error)
+            call.Fail(error.Error);
+        else
             call.Reply(reply);
     }
 
@@ -180,6 +184,9 @@ public abstract partial class Process
     private void FailCall(in Envelope envelope) =>
         envelope.Fail(new ProcessExitedException(Self, _exitReason ?? ExitReason.NoProc));
 }
+
+/// <summary>A handler's answer that fails the caller instead of replying.</summary>
+internal sealed record ErrorReply(Exception Error);
 
 /// <summary>Asks a process to stop after the messages before it, running terminate.</summary>
 internal sealed record StopRequest(ExitReason Reason);

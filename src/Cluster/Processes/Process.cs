@@ -114,6 +114,12 @@ public abstract partial class Process : IThreadPoolWorkItem
     protected static ValueTask<object?> Reply(object? value) => new(value);
 
     /// <summary>
+    /// Fails the request with <paramref name="error"/>, which the caller's <see cref="Pid.CallAsync{TReply}(object, TimeSpan?, CancellationToken)"/>
+    /// throws; the process goes on (a thrown exception would end it instead).
+    /// </summary>
+    protected static ValueTask<object?> ReplyError(Exception error) => new(new ErrorReply(error));
+
+    /// <summary>
     /// The answer to a request this process does not handle: the caller gets <see cref="UnhandledMessageException"/>
     /// and the process goes on.
     /// </summary>

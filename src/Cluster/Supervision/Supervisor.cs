@@ -176,6 +176,9 @@ public sealed class Supervisor : Process
         if (!ShouldRestart(child.Spec.Restart, reason))
             return;
 
+        // One restart of the group counts once against the intensity, as in OTP; every failed start counts again.
+        if (!TryCountRestart(child))
+            return;
         var index = _children.IndexOf(child);
         var affected = _options.Strategy switch
         {
@@ -189,26 +192,32 @@ public sealed class Supervisor : Process
 
         foreach (var restarting in affected.Where(_children.Contains))
         {
-            while (restarting.Pid is null)
+            while (true)
             {
-                if (!_intensity.TryRecord())
-                {
-                    Logger.LogError(
-                        "Supervisor {Pid} reached its restart intensity ({MaxRestarts} in {Period}) restarting '{Child}'; shutting down.",
-                        Self, _options.MaxRestarts, _options.Period, restarting.Spec.Id);
-                    Stop(ExitReason.Shutdown);
-                    return;
-                }
                 try
                 {
                     await StartAsync(restarting);
+                    break;
                 }
                 catch (ProcessStartException e)
                 {
                     Logger.LogError("Supervisor {Pid} could not restart '{Child}': {Reason}", Self, restarting.Spec.Id, e.Reason);
+                    if (!TryCountRestart(restarting))
+                        return;
                 }
             }
         }
+    }
+
+    private bool TryCountRestart(Child child)
+    {
+        if (_intensity.TryRecord())
+            return true;
+        Logger.LogError(
+            "Supervisor {Pid} reached its restart intensity ({MaxRestarts} in {Period}) restarting '{Child}'; shutting down.",
+            Self, _options.MaxRestarts, _options.Period, child.Spec.Id);
+        Stop(ExitReason.Shutdown);
+        return false;
     }
 
     private async ValueTask StartAsync(Child child) =>

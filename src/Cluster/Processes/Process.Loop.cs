@@ -27,7 +27,7 @@ public abstract partial class Process
         if (!started.TrySetResult(Self))
             return; // the starter gave up waiting and killed us
 
-        var (reason, terminate) = await LoopAsync();
+        var (reason, terminate, crashedCall) = await LoopAsync();
         if (terminate && IsAlive)
         {
             try
@@ -40,6 +40,9 @@ public abstract partial class Process
             }
         }
         Die(reason);
+        // The caller whose request crashed the process hears of it only now, when links and monitors have been told:
+        // whatever it does next sees the process gone (and, under a supervisor, its restart already queued).
+        crashedCall.Fail(new ProcessExitedException(Self, reason));
         FailQueuedCalls();
     }
 
@@ -50,7 +53,7 @@ public abstract partial class Process
         FailQueuedCalls();
     }
 
-    private async ValueTask<(ExitReason Reason, bool Terminate)> LoopAsync()
+    private async ValueTask<(ExitReason Reason, bool Terminate, Envelope CrashedCall)> LoopAsync()
     {
         var reader = _mailbox.Reader;
         while (true)
@@ -60,7 +63,7 @@ public abstract partial class Process
                 if (!IsAlive)
                 {
                     FailCall(envelope);
-                    return (_exitReason!, false);
+                    return (_exitReason!, false, default);
                 }
                 try
                 {
@@ -72,15 +75,13 @@ public abstract partial class Process
                 }
                 catch (Exception e)
                 {
-                    var crash = ExitReason.Error(e);
-                    envelope.Fail(new ProcessExitedException(Self, crash));
-                    return (crash, true);
+                    return (ExitReason.Error(e), true, envelope);
                 }
                 if (_stopRequest is { } stop)
-                    return (stop, true);
+                    return (stop, true, default);
             }
             if (!IsAlive || !await reader.WaitToReadAsync())
-                return (_exitReason ?? ExitReason.NoProc, false);
+                return (_exitReason ?? ExitReason.NoProc, false, default);
         }
     }
 

@@ -45,6 +45,17 @@ public sealed class SupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_caller_whose_request_crashed_a_child_then_finds_it_restarted()
+    {
+        var sup = await StartSupervisorAsync(RestartStrategy.OneForOne, Spec("a"));
+        var before = (await ChildrenAsync(sup))["a"]!;
+        await Assert.ThrowsAsync<ProcessExitedException>(async () => await before.CallAsync<int>(new Crash("in a call")));
+        var after = (await ChildrenAsync(sup))["a"];
+        Assert.NotNull(after);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
     public async Task One_for_all_stops_the_others_in_reverse_order_and_restarts_all_in_order()
     {
         var sup = await StartSupervisorAsync(RestartStrategy.OneForAll, Spec("a"), Spec("b"), Spec("c"));

@@ -11,9 +11,13 @@ public sealed partial class Node
             if (!_processes.TryGetValue(target.Serial, out var process) || !process.Post(envelope))
                 envelope.Fail(new ProcessExitedException(target, ExitReason.NoProc));
         }
+        else if (TryGetConnection(target, out var connection, out var unreachable))
+        {
+            connection.Send(target, envelope);
+        }
         else
         {
-            envelope.Fail(new ProcessExitedException(target, ExitReason.NoConnection));
+            envelope.Fail(new ProcessExitedException(target, unreachable));
         }
     }
 
@@ -21,6 +25,8 @@ public sealed partial class Node
     {
         if (TryGetLocal(target, out var process))
             process.OnExitSignal(from, reason, linked);
+        else if (!target.IsOn(this) && TryGetConnection(target, out var connection, out _))
+            connection.SendExitSignal(target, from, reason, linked);
     }
 
     internal void Link(Pid a, Pid b)
@@ -28,7 +34,10 @@ public sealed partial class Node
         if (a == b)
             return;
         var aAlive = TryGetLocal(a, out var pa) && pa.AddLink(b);
-        var bAlive = TryGetLocal(b, out var pb) && pb.AddLink(a);
+        Process? pb = null;
+        var bAlive = b.IsOn(this)
+            ? TryGetLocal(b, out pb) && pb.AddLink(a)
+            : aAlive && TryGetConnection(b, out var connection, out _) && connection.Link(a, b);
         // Linking to a process that is not running sends the linker an exit signal with reason noproc.
         if (aAlive && !bAlive)
             pa!.OnExitSignal(b, b.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection, linked: true);
@@ -42,15 +51,21 @@ public sealed partial class Node
             pa.RemoveLink(b);
         if (TryGetLocal(b, out var pb))
             pb.RemoveLink(a);
+        else if (!b.IsOn(this) && TryGetConnection(b, out var connection, out _))
+            connection.Unlink(a, b);
     }
 
     internal MonitorRef Monitor(Pid watcher, Pid target)
     {
         var monitor = new MonitorRef(watcher, target, Interlocked.Increment(ref _nextMonitor));
-        if (!TryGetLocal(target, out var process) || !process.AddWatcher(monitor))
+        if (target.IsOn(this) || target.Local is not null)
         {
-            var reason = target.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection;
-            Route(watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, target, reason)));
+            if (!TryGetLocal(target, out var process) || !process.AddWatcher(monitor))
+                Route(watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, target, ExitReason.NoProc)));
+        }
+        else if (!TryGetConnection(target, out var connection, out var unreachable) || !connection.Monitor(monitor))
+        {
+            Route(watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, target, unreachable)));
         }
         return monitor;
     }
@@ -59,9 +74,13 @@ public sealed partial class Node
     {
         if (TryGetLocal(monitor.Target, out var process))
             process.RemoveWatcher(monitor);
+        else if (!monitor.Target.IsOn(this) && TryGetConnection(monitor.Target, out var connection, out _))
+            connection.Demonitor(monitor);
     }
 
-    private bool TryGetLocal(Pid pid, out Process process)
+    internal bool TryGetLocal(long serial, out Process process) => _processes.TryGetValue(serial, out process!);
+
+    internal bool TryGetLocal(Pid pid, out Process process)
     {
         if (pid.Local is { } cached)
         {

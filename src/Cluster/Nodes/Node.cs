@@ -164,6 +164,7 @@ public sealed partial class Node : IAsyncDisposable
         }
         foreach (var process in _processes.Values)
             process.Die(ExitReason.Killed);
+        await StopTransportAsync();
     }
 
     /// <inheritdoc />

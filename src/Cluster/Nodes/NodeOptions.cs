@@ -1,11 +1,47 @@
+using System.Net;
+
 namespace Horde.Net.Cluster;
 
 /// <summary>Settings of a <see cref="Node"/>.</summary>
 public sealed class NodeOptions
 {
-    /// <summary>The node's name, <c>name@host:port</c>. A node that never joins a cluster can keep the default.</summary>
+    /// <summary>The node's name, <c>name@host:port</c>; the port is where it listens for other nodes. A node that never joins a cluster can keep the default.</summary>
     public NodeName Name { get; set; } = NodeName.Create("nonode", "localhost", 4369);
+
+    /// <summary>
+    /// The secret every node of the cluster shares, as Erlang's cookie. A peer that cannot prove it knows it is refused;
+    /// the cookie itself never crosses the network. Required to listen or connect.
+    /// </summary>
+    public string? Cookie { get; set; }
+
+    /// <summary>The address to listen on; by default the host of <see cref="Name"/> if it is an IP address, else every address.</summary>
+    public IPAddress? ListenAddress { get; set; }
 
     /// <summary>How long <see cref="Pid.CallAsync{TReply}(object, TimeSpan?, CancellationToken)"/> waits when no timeout is given: 5 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The types that may be sent to processes on other nodes.</summary>
+    public MessageTypeRegistry MessageTypes { get; } = new();
+
+    /// <summary>How often a node sends a heartbeat on an otherwise idle connection: 1 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A peer silent for this long is declared down and its connection closed: 5 s.</summary>
+    public TimeSpan FailureThreshold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long dialing and the handshake may take: 5 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest frame a node sends or accepts: 16 MiB. A larger one closes the connection.</summary>
+    public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
+
+    internal void ValidateForCluster()
+    {
+        if (string.IsNullOrEmpty(Cookie))
+            throw new InvalidOperationException("A node needs a Cookie (the secret all nodes of the cluster share) to listen or connect; set NodeOptions.Cookie, e.g. from the Horde__Cookie environment variable.");
+        if (HeartbeatInterval <= TimeSpan.Zero || FailureThreshold <= HeartbeatInterval)
+            throw new InvalidOperationException($"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}), which must be positive.");
+        if (MaxFrameBytes < 64 * 1024)
+            throw new InvalidOperationException($"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
+    }
 }

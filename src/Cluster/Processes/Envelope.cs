@@ -28,4 +28,7 @@ internal interface IReplySink
     void Reply(long callId, object? value);
 
     void Fail(long callId, Exception error);
+
+    /// <summary>False once the call was answered, failed, timed out or cancelled.</summary>
+    bool IsPending(long callId);
 }

@@ -37,13 +37,23 @@ public sealed class UnhandledMessageException : Exception
 {
     /// <summary>Creates the exception for <paramref name="messageType"/> sent to <paramref name="pid"/>.</summary>
     public UnhandledMessageException(Pid pid, Type messageType)
-        : base($"Process {pid} does not handle {messageType.FullName}.")
+        : this(pid, messageType.FullName ?? messageType.Name)
     {
         MessageType = messageType;
     }
 
-    /// <summary>The type of the unhandled request.</summary>
-    public Type MessageType { get; }
+    /// <summary>Creates the exception for a request of the type named <paramref name="messageTypeName"/>, reported by another node.</summary>
+    public UnhandledMessageException(Pid pid, string messageTypeName)
+        : base($"Process {pid} does not handle {messageTypeName}.")
+    {
+        MessageTypeName = messageTypeName;
+    }
+
+    /// <summary>The type of the unhandled request, when it was handled on this node.</summary>
+    public Type? MessageType { get; }
+
+    /// <summary>The full name of the type of the unhandled request.</summary>
+    public string MessageTypeName { get; }
 }
 
 /// <summary>A name is already registered to another process.</summary>

@@ -121,7 +121,7 @@ public abstract partial class Process
         }
         catch (UnhandledMessageException unhandled)
         {
-            Logger.LogWarning("Process {Pid} ({Type}) was called with an unhandled {MessageType}.", Self, GetType().Name, unhandled.MessageType.FullName);
+            Logger.LogWarning("Process {Pid} ({Type}) was called with an unhandled {MessageType}.", Self, GetType().Name, unhandled.MessageTypeName);
             call.Fail(unhandled);
             return;
         }

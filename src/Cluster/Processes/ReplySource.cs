@@ -13,7 +13,6 @@ internal sealed class ReplySource<T> : IReplySink, IValueTaskSource<T>
 {
     private const int MaxPooled = 1024;
     private static readonly ConcurrentQueue<ReplySource<T>> s_pool = new();
-    private static long s_nextCallId;
 
     private ManualResetValueTaskSourceCore<T> _core = new() { RunContinuationsAsynchronously = true };
     private readonly Timer _timer;
@@ -31,12 +30,14 @@ internal sealed class ReplySource<T> : IReplySink, IValueTaskSource<T>
 
     public ValueTask<T> Task => new(this, _core.Version);
 
+    public bool IsPending(long callId) => Volatile.Read(ref _state) == callId << 1;
+
     public static ReplySource<T> Rent(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!s_pool.TryDequeue(out var source))
             source = new ReplySource<T>();
         source._core.Reset();
-        var id = Interlocked.Increment(ref s_nextCallId);
+        var id = CallIds.Next();
         source._timeout = timeout;
         source._deadline = Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
         Volatile.Write(ref source._state, id << 1);
@@ -112,4 +113,12 @@ internal sealed class ReplySource<T> : IReplySink, IValueTaskSource<T>
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>Call ids unique on this node, whatever the reply type, so that a connection can key pending calls by id.</summary>
+internal static class CallIds
+{
+    private static long s_last;
+
+    public static long Next() => Interlocked.Increment(ref s_last);
 }

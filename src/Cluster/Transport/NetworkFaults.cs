@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace Horde.Net.Cluster.Transport;
+
+/// <summary>
+/// Fault injection on a node's outgoing traffic, for tests: block a peer (a partition: nothing, not even heartbeats,
+/// reaches it, so its failure detector fires), delay every batch, or drop envelopes at random.
+/// </summary>
+public sealed class NetworkFaults
+{
+    private readonly ConcurrentDictionary<NodeName, bool> _blocked = new();
+
+    /// <summary>Delay added before every batch is written.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>The probability (0 to 1) that a batch is dropped.</summary>
+    public double DropRate { get; set; }
+
+    /// <summary>Stops all traffic from this node to <paramref name="peer"/>.</summary>
+    public void Block(NodeName peer) => _blocked[peer] = true;
+
+    /// <summary>Lets traffic to <paramref name="peer"/> flow again.</summary>
+    public void Unblock(NodeName peer) => _blocked.TryRemove(peer, out _);
+
+    /// <summary>Removes every fault.</summary>
+    public void Heal()
+    {
+        _blocked.Clear();
+        Delay = TimeSpan.Zero;
+        DropRate = 0;
+    }
+
+    internal bool IsActive => !_blocked.IsEmpty || Delay > TimeSpan.Zero || DropRate > 0;
+
+    internal bool Drops(NodeName peer) => _blocked.ContainsKey(peer) || (DropRate > 0 && Random.Shared.NextDouble() < DropRate);
+}

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Grpc.Core;
+using Horde.Net.Cluster.Transport.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Horde.Net.Cluster.Transport;
+
+/// <summary>
+/// A node's connections to other nodes: serves the gRPC endpoint, dials peers, admits at most one connection per
+/// peer, and reports peers up and down to the node.
+/// </summary>
+internal sealed partial class NodeTransport : IAsyncDisposable
+{
+    public const uint ProtocolVersion = 1;
+
+    private readonly Node _node;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<NodeName, PeerConnection> _connections = new();
+    private readonly ConcurrentDictionary<NodeName, Task<bool>> _dials = new();
+    private readonly Lock _admission = new();
+    private WebApplication? _server;
+
+    public NodeTransport(Node node)
+    {
+        _node = node;
+        _logger = node.LoggerFactory.CreateLogger<NodeTransport>();
+        Proof = new CookieProof(node.Options.Cookie!);
+        Codec = new EnvelopeCodec(node.Options.MessageTypes, new WireOptions(Wire.Options, node));
+    }
+
+    public CookieProof Proof { get; }
+
+    public EnvelopeCodec Codec { get; }
+
+    public NetworkFaults Faults { get; } = new();
+
+    public IReadOnlyCollection<NodeName> ConnectedNodes => [.. _connections.Keys];
+
+    public bool TryGetConnection(NodeName peer, out PeerConnection connection) => _connections.TryGetValue(peer, out connection!);
+
+    public async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        var options = _node.Options;
+        var address = options.ListenAddress
+            ?? (IPAddress.TryParse(_node.Name.Host, out var ip) ? ip : IPAddress.Any);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(_node.LoggerFactory);
+        builder.Services.AddLogging();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, _node.Name.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.AddRouting();
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxFrameBytes;
+            grpc.MaxSendMessageSize = options.MaxFrameBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddSingleton(this);
+        var app = builder.Build();
+        app.MapGrpcService<NodeLinkService>();
+        await app.StartAsync(cancellationToken);
+        _server = app;
+        _logger.LogInformation("Node {Node} listening on {Address}:{Port}.", _node.Name, address, _node.Name.Port);
+    }
+
+    /// <summary>Connects to a peer unless connected; concurrent requests for one peer share one dial.</summary>
+    public Task<bool> ConnectAsync(NodeName peer, CancellationToken cancellationToken)
+    {
+        if (peer == _node.Name)
+            throw new ArgumentException($"Node {peer} cannot connect to itself.", nameof(peer));
+        if (_connections.ContainsKey(peer))
+            return Task.FromResult(true);
+        return _dials.GetOrAdd(peer, p => DialAndForgetAsync(p, cancellationToken));
+    }
+
+    private async Task<bool> DialAndForgetAsync(NodeName peer, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // let GetOrAdd store this task before the dial can finish
+        try
+        {
+            return await DialAsync(peer, cancellationToken);
+        }
+        finally
+        {
+            _dials.TryRemove(peer, out _);
+        }
+    }
+
+    public async Task DisconnectAsync(NodeName peer)
+    {
+        if (_connections.TryGetValue(peer, out var connection))
+        {
+            connection.Close("disconnected by this node", graceful: true);
+            await connection.Completion;
+        }
+    }
+
+    /// <summary>
+    /// Decides whether a connection with a peer may be established, the same way on both ends, so that exactly one
+    /// survives when two nodes dial each other at once: the dial of the node with the smaller name wins.
+    /// </summary>
+    /// <returns>Null to admit, or why not.</returns>
+    private string? Admit(NodeName peer, ulong incarnation, bool inbound)
+    {
+        if (_connections.TryGetValue(peer, out var existing) && !existing.IsClosed)
+        {
+            if (existing.PeerIncarnation == incarnation)
+                return "already connected";
+            if (existing.PeerIncarnation > incarnation)
+                return $"a newer incarnation of {peer} is connected (two nodes with one name?)";
+            existing.Close("replaced by a newer incarnation of the node");
+        }
+        if (inbound && _dials.ContainsKey(peer) && peer.CompareTo(_node.Name) > 0)
+            return "both nodes dialed at once; the dial of the node with the smaller name wins";
+        return null;
+    }
+
+    private bool Register(PeerConnection connection)
+    {
+        lock (_admission)
+        {
+            if (Admit(connection.Peer, connection.PeerIncarnation, !connection.Dialed) is { } refusal)
+            {
+                _logger.LogDebug("Not registering a second connection to {Peer}: {Reason}.", connection.Peer, refusal);
+                return false;
+            }
+            if (_connections.TryGetValue(connection.Peer, out var stale))
+                _connections.TryRemove(new(connection.Peer, stale));
+            _connections[connection.Peer] = connection;
+        }
+        connection.Start();
+        _logger.LogInformation("Connected to node {Peer} (incarnation {Incarnation:x}, {Direction}).",
+            connection.Peer, connection.PeerIncarnation, connection.Dialed ? "dialed" : "accepted");
+        _node.OnNodeUp(new NodeUp(connection.Peer, connection.PeerIncarnation));
+        return true;
+    }
+
+    public void OnClosed(PeerConnection connection, string reason)
+    {
+        if (!_connections.TryRemove(new(connection.Peer, connection)))
+            return;
+        _logger.LogInformation("Disconnected from node {Peer}: {Reason}.", connection.Peer, reason);
+        _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, reason));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var closing = _connections.Values.ToList();
+        foreach (var connection in closing)
+            connection.Close("node stopping", graceful: true);
+        await Task.WhenAll(closing.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        if (_server is not null)
+        {
+            await _server.StopAsync(CancellationToken.None);
+            await _server.DisposeAsync();
+        }
+    }
+
+    private static RpcException Refusal(StatusCode code, string reason) => new(new Status(code, reason));
+}

@@ -1,0 +1,336 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using Horde.Net.Cluster.Transport.Protocol;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+
+namespace Horde.Net.Cluster.Transport;
+
+/// <summary>
+/// One authenticated stream to a peer node. A writer loop drains the outbox into batches; a reader loop delivers what
+/// arrives; a heartbeat loop keeps an idle stream alive and declares the peer down when it falls silent. It also keeps
+/// what must be undone when the stream goes: calls waiting for replies, links and monitors that cross it.
+/// </summary>
+internal sealed partial class PeerConnection : IReplySink
+{
+    private const int MaxBatchEnvelopes = 4096;
+
+    private readonly Node _node;
+    private readonly NodeTransport _transport;
+    private readonly IAsyncStreamReader<Frame> _input;
+    private readonly IAsyncStreamWriter<Frame> _output;
+    private readonly Func<Task> _completeOutput;
+    private readonly IDisposable? _resources;
+    private readonly ILogger _logger;
+    private readonly Channel<Outgoing> _outbox = Channel.CreateUnbounded<Outgoing>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ConcurrentDictionary<long, (IReplySink Sink, long Target)> _pendingCalls = new();
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<Pid?>> _pendingWhereIs = new();
+    private readonly Lock _sync = new();
+    private readonly HashSet<(long Local, long Remote)> _links = [];
+    private readonly Dictionary<long, MonitorRef> _monitorsOut = [];
+    private readonly HashSet<MonitorRef> _watchersIn = [];
+    private long _lastReceived = Environment.TickCount64;
+    private long _lastSent = Environment.TickCount64;
+    private string? _closeReason;
+    private int _closed;
+
+    public PeerConnection(Node node, NodeTransport transport, NodeName peer, ulong peerIncarnation, bool dialed,
+        IAsyncStreamReader<Frame> input, IAsyncStreamWriter<Frame> output, Func<Task> completeOutput, IDisposable? resources)
+    {
+        _node = node;
+        _transport = transport;
+        Peer = peer;
+        PeerIncarnation = peerIncarnation;
+        Dialed = dialed;
+        _input = input;
+        _output = output;
+        _completeOutput = completeOutput;
+        _resources = resources;
+        _logger = node.LoggerFactory.CreateLogger<PeerConnection>();
+    }
+
+    public NodeName Peer { get; }
+
+    public ulong PeerIncarnation { get; }
+
+    /// <summary>True when this node dialed the peer.</summary>
+    public bool Dialed { get; }
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Bytes of batches written and read, for metrics and benchmarks.</summary>
+    public long BytesSent;
+    public long BytesReceived;
+
+    public void Start() => Completion = RunAsync();
+
+    private async Task RunAsync()
+    {
+        var reading = Task.Run(ReadLoopAsync);
+        var writing = Task.Run(WriteLoopAsync);
+        var beating = Task.Run(HeartbeatLoopAsync);
+        await Task.WhenAny(reading, writing, beating);
+        Close(_closeReason ?? "connection ended");
+        try
+        {
+            // Give a goodbye a moment to go out before the stream is torn down.
+            await writing.WaitAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception)
+        {
+            // The writer's own failure was already the close reason.
+        }
+        await _closing.CancelAsync();
+        await Task.WhenAll(reading, beating).ContinueWith(static _ => { }, TaskScheduler.Default);
+        _resources?.Dispose();
+        CleanUp();
+        _transport.OnClosed(this, _closeReason!);
+    }
+
+    /// <summary>Closes the connection. A graceful close says goodbye first, so the peer sees this node leave at once.</summary>
+    public void Close(string reason, bool graceful = false)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+            return;
+        _closeReason = reason;
+        _outbox.Writer.TryComplete();
+        if (!graceful)
+            _closing.Cancel();
+    }
+
+    public bool IsClosed => Volatile.Read(ref _closed) == 1;
+
+    private Pid RemotePid(long serial) => new(Peer, PeerIncarnation, serial, _node);
+
+    private void Enqueue(in Outgoing item)
+    {
+        if (!_outbox.Writer.TryWrite(item))
+            throw new ProcessExitedException(RemotePid(item.Target), ExitReason.NoConnection);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var token = _closing.Token;
+        var reader = _outbox.Reader;
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        var batchLimit = Math.Min(1024 * 1024, _node.Options.MaxFrameBytes / 2);
+        Outgoing? carried = null;
+        try
+        {
+            while (carried is not null || await reader.WaitToReadAsync(token))
+            {
+                buffer.ResetWrittenCount();
+                var writer = new MessagePackWriter(buffer);
+                var count = 0;
+                var heartbeat = false;
+                while (count < MaxBatchEnvelopes)
+                {
+                    Outgoing item;
+                    if (carried is { } leftOver)
+                    {
+                        item = leftOver;
+                        carried = null;
+                    }
+                    else if (!reader.TryRead(out item))
+                    {
+                        break;
+                    }
+                    if (item.Kind == 0)
+                    {
+                        heartbeat = true;
+                        continue;
+                    }
+                    if (!TryEncodePayload(item, out var typeId, out var payload, out var replacement))
+                    {
+                        if (replacement is not { } errorReply)
+                            continue;
+                        item = errorReply;
+                    }
+                    if (count > 0 && buffer.WrittenCount + payload.Length > batchLimit)
+                    {
+                        carried = item; // starts the next batch
+                        break;
+                    }
+                    EnvelopeCodec.Write(ref writer, item, typeId, payload);
+                    count++;
+                    writer.Flush();
+                }
+                writer.Flush();
+                if (count == 0 && !heartbeat)
+                    continue;
+                var frame = count > 0
+                    ? new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }
+                    : new Frame { Heartbeat = new Heartbeat() };
+                var faults = _transport.Faults;
+                if (faults.IsActive)
+                {
+                    if (faults.Drops(Peer))
+                        continue;
+                    if (faults.Delay > TimeSpan.Zero)
+                        await Task.Delay(faults.Delay, token);
+                }
+                await _output.WriteAsync(frame, token);
+                Interlocked.Add(ref BytesSent, buffer.WrittenCount);
+                Volatile.Write(ref _lastSent, Environment.TickCount64);
+            }
+            // The outbox was completed: a graceful close says goodbye and ends our half of the stream.
+            await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "" } }, token);
+            await _completeOutput();
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException)
+        {
+            Close($"write failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Serializes an envelope's payload. A payload that cannot be serialized is not sent: a call is failed locally,
+    /// a reply becomes an error reply, anything else is logged.
+    /// </summary>
+    private bool TryEncodePayload(in Outgoing item, out int typeId, out byte[] payload, out Outgoing? replacement)
+    {
+        replacement = null;
+        typeId = 0;
+        payload = [];
+        if (item.Kind is not (WireKind.Cast or WireKind.Info or WireKind.Call or WireKind.Reply))
+            return true;
+        try
+        {
+            (typeId, payload) = _transport.Codec.SerializePayload(item.Payload);
+            if (payload.Length > _node.Options.MaxFrameBytes - 1024)
+                throw new InvalidOperationException($"A {item.Payload!.GetType().Name} of {payload.Length} bytes exceeds the frame limit of {_node.Options.MaxFrameBytes} bytes.");
+            return true;
+        }
+        catch (Exception e)
+        {
+            switch (item.Kind)
+            {
+                case WireKind.Call when _pendingCalls.TryRemove(item.CallId, out var pending):
+                    pending.Sink.Fail(item.CallId, e);
+                    break;
+                case WireKind.Reply:
+                    replacement = new Outgoing(WireKind.ReplyError, CallId: item.CallId, From: (long)ReplyErrorKind.Failed,
+                        Reason: ExitReason.Custom("error", $"the reply could not be sent: {e.Message}"), Text: e.GetType().FullName);
+                    break;
+                default:
+                    _logger.LogError(e, "Could not send a {Type} to node {Peer}; it was dropped.", item.Payload?.GetType().FullName, Peer);
+                    break;
+            }
+            return false;
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _closing.Token;
+        try
+        {
+            while (await _input.MoveNext(token))
+            {
+                var frame = _input.Current;
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                switch (frame.BodyCase)
+                {
+                    case Frame.BodyOneofCase.Batch:
+                        Interlocked.Add(ref BytesReceived, frame.Batch.Envelopes.Length);
+                        Deliver(frame.Batch);
+                        break;
+                    case Frame.BodyOneofCase.Heartbeat:
+                        break;
+                    case Frame.BodyOneofCase.Goodbye:
+                        Close($"node said goodbye ({frame.Goodbye.Reason})");
+                        return;
+                    default:
+                        throw new ProtocolViolationException($"unexpected {frame.BodyCase} frame after the handshake");
+                }
+            }
+            Close("the peer closed the stream");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is ProtocolViolationException or MessagePackSerializationException or FormatException or EndOfStreamException or ArgumentException or InvalidCastException or OverflowException)
+        {
+            _logger.LogWarning("Closing the connection to {Peer}: it sent bad data ({Reason}).", Peer, e.Message);
+            Close($"bad data from the peer: {e.Message}");
+        }
+        catch (Exception e) when (e is RpcException or IOException or InvalidOperationException)
+        {
+            Close($"read failed: {e.Message}");
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        var options = _node.Options;
+        using var timer = new PeriodicTimer(options.HeartbeatInterval / 2);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_closing.Token))
+            {
+                var now = Environment.TickCount64;
+                var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceived));
+                if (silent > options.FailureThreshold)
+                {
+                    _logger.LogWarning("Node {Peer} has been silent for {Silent:0} ms; declaring it down.", Peer, silent.TotalMilliseconds);
+                    Close($"silent for {silent.TotalMilliseconds:0} ms");
+                    return;
+                }
+                if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)
+                    _outbox.Writer.TryWrite(default);
+                SweepAnsweredCalls();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Calls that timed out locally leave their entry behind; drop those so the table does not grow.</summary>
+    private void SweepAnsweredCalls()
+    {
+        foreach (var (callId, pending) in _pendingCalls)
+        {
+            if (!pending.Sink.IsPending(callId))
+                _pendingCalls.TryRemove(callId, out _);
+        }
+    }
+
+    private void CleanUp()
+    {
+        foreach (var (callId, pending) in _pendingCalls)
+            pending.Sink.Fail(callId, new ProcessExitedException(RemotePid(pending.Target), ExitReason.NoConnection));
+        _pendingCalls.Clear();
+        foreach (var (_, whereIs) in _pendingWhereIs)
+            whereIs.TrySetException(new InvalidOperationException($"Node {Peer} disconnected."));
+        MonitorRef[] monitors;
+        (long Local, long Remote)[] links;
+        MonitorRef[] watchers;
+        lock (_sync)
+        {
+            monitors = [.. _monitorsOut.Values];
+            links = [.. _links];
+            watchers = [.. _watchersIn];
+            _monitorsOut.Clear();
+            _links.Clear();
+            _watchersIn.Clear();
+        }
+        foreach (var monitor in monitors)
+            _node.Route(monitor.Watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, monitor.Target, ExitReason.NoConnection)));
+        foreach (var (local, remote) in links)
+        {
+            if (_node.TryGetLocal(local, out var process))
+                process.OnExitSignal(RemotePid(remote), ExitReason.NoConnection, linked: true);
+        }
+        foreach (var watcher in watchers)
+        {
+            if (_node.TryGetLocal(watcher.Target.Serial, out var process))
+                process.RemoveWatcher(watcher);
+        }
+    }
+}

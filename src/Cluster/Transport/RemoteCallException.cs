@@ -1,0 +1,20 @@
+namespace Horde.Net.Cluster;
+
+/// <summary>A process on another node answered a call with an error (see <see cref="Process"/>'s <c>ReplyError</c>).</summary>
+public sealed class RemoteCallException(string remoteType, string message)
+    : Exception($"{remoteType}: {message}")
+{
+    /// <summary>The full name of the exception type on the remote node.</summary>
+    public string RemoteType { get; } = remoteType;
+}
+
+/// <summary>A message of a type that is not in <see cref="NodeOptions.MessageTypes"/> was sent to another node.</summary>
+public sealed class UnregisteredMessageTypeException(Type type)
+    : Exception($"{type.FullName} is not a registered message type, so it cannot be sent to another node; add it with NodeOptions.MessageTypes.Add<{type.Name}>() on every node.")
+{
+    /// <summary>The type.</summary>
+    public Type Type { get; } = type;
+}
+
+/// <summary>A peer broke the protocol; its connection is closed.</summary>
+internal sealed class ProtocolViolationException(string message) : Exception(message);

@@ -1,9 +1,19 @@
+using MessagePack;
+
 namespace Horde.Net.Cluster.Tests.Kit;
 
-public sealed record Add(int Amount);
+[MessagePackObject]
+public sealed record Add([property: Key(0)] int Amount);
+
+[MessagePackObject]
 public sealed record Get;
-public sealed record Crash(string Why);
-public sealed record Echo(object? Value);
+
+[MessagePackObject]
+public sealed record Crash([property: Key(0)] string Why);
+
+[MessagePackObject]
+public sealed record Echo([property: Key(0)] object? Value);
+
 public sealed record Hold(TaskCompletionSource Gate);
 
 /// <summary>A counter that records its terminate calls, for OTP semantics tests.</summary>

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Horde.Net.Cluster.Tests.Kit;
+
+/// <summary>Real nodes in this test process, each listening on its own loopback port, all sharing one cookie.</summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    public const string Cookie = "test-cookie";
+
+    private TestCluster(IReadOnlyList<Node> nodes) => Nodes = nodes;
+
+    public IReadOnlyList<Node> Nodes { get; }
+
+    public Node this[int index] => Nodes[index];
+
+    /// <summary>Starts <paramref name="count"/> listening nodes; connects every pair unless told not to.</summary>
+    public static async Task<TestCluster> StartAsync(int count, bool connect = true, Action<NodeOptions>? configure = null)
+    {
+        var nodes = new List<Node>();
+        for (var i = 0; i < count; i++)
+            nodes.Add(await StartNodeAsync($"n{i}", configure));
+        var cluster = new TestCluster(nodes);
+        if (connect)
+            await cluster.ConnectAllAsync();
+        return cluster;
+    }
+
+    public static async Task<Node> StartNodeAsync(string name, Action<NodeOptions>? configure = null, ILoggerFactory? logging = null)
+    {
+        var options = Options(name);
+        configure?.Invoke(options);
+        var node = new Node(options, logging ?? TestLogging.Factory);
+        await node.ListenAsync();
+        return node;
+    }
+
+    public static NodeOptions Options(string name)
+    {
+        var options = new NodeOptions
+        {
+            Name = NodeName.Create(name, "127.0.0.1", FreePort()),
+            Cookie = Cookie,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
+            FailureThreshold = TimeSpan.FromSeconds(1),
+        };
+        RegisterTestTypes(options.MessageTypes);
+        return options;
+    }
+
+    public static void RegisterTestTypes(MessageTypeRegistry types) =>
+        types.Add<Add>().Add<Get>().Add<Crash>().Add<Echo>();
+
+    public async Task ConnectAllAsync()
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            for (var j = i + 1; j < Nodes.Count; j++)
+                Assert.True(await Nodes[i].ConnectAsync(Nodes[j].Name), $"{Nodes[i].Name} could not connect to {Nodes[j].Name}");
+        }
+    }
+
+    /// <summary>Cuts all traffic between two nodes, both ways, as a network partition does.</summary>
+    public static void Partition(Node a, Node b)
+    {
+        a.Faults!.Block(b.Name);
+        b.Faults!.Block(a.Name);
+    }
+
+    public static void Heal(Node a, Node b)
+    {
+        a.Faults!.Unblock(b.Name);
+        b.Faults!.Unblock(a.Name);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+            await node.DisposeAsync();
+    }
+}

@@ -105,132 +105,132 @@ internal sealed partial class PeerConnection
             switch (kind)
             {
                 case WireKind.Cast or WireKind.Info:
-                {
-                    var target = reader.ReadInt64();
-                    var message = codec.ReadPayload(ref reader) ?? throw new ProtocolViolationException("a message without a payload");
-                    if (message is Down down && !ForgetMonitor(down.Ref))
-                        break; // demonitored meanwhile: no Down after Demonitor
-                    if (_node.TryGetLocal(target, out var process))
-                        process.Post(new Envelope(kind == WireKind.Cast ? EnvelopeKind.Cast : EnvelopeKind.Info, message));
-                    break;
-                }
-                case WireKind.Call:
-                {
-                    var target = reader.ReadInt64();
-                    var callId = reader.ReadInt64();
-                    var message = codec.ReadPayload(ref reader) ?? throw new ProtocolViolationException("a call without a payload");
-                    var envelope = new Envelope(EnvelopeKind.Call, message, this, callId);
-                    if (!_node.TryGetLocal(target, out var process) || !process.Post(envelope))
-                        envelope.Fail(new ProcessExitedException(new Pid(_node.Name, _node.Incarnation, target), ExitReason.NoProc));
-                    break;
-                }
-                case WireKind.Reply:
-                {
-                    var callId = reader.ReadInt64();
-                    var value = codec.ReadPayload(ref reader);
-                    if (_pendingCalls.TryRemove(callId, out var pending))
-                        pending.Sink.Reply(callId, value);
-                    break;
-                }
-                case WireKind.ReplyError:
-                {
-                    var callId = reader.ReadInt64();
-                    var callee = RemotePid(reader.ReadInt64());
-                    var errorKind = (ReplyErrorKind)reader.ReadByte();
-                    var reasonKind = reader.ReadString();
-                    var detail = reader.ReadString();
-                    var text = reader.ReadString();
-                    Exception error = errorKind switch
                     {
-                        ReplyErrorKind.Exited => new ProcessExitedException(callee, ExitReason.Custom(reasonKind ?? "unknown", detail)),
-                        ReplyErrorKind.Unhandled => new UnhandledMessageException(callee, text ?? "?"),
-                        _ => new RemoteCallException(text ?? "?", detail ?? ""),
-                    };
-                    if (_pendingCalls.TryRemove(callId, out var pending))
-                        pending.Sink.Fail(callId, error);
-                    break;
-                }
+                        var target = reader.ReadInt64();
+                        var message = codec.ReadPayload(ref reader) ?? throw new ProtocolViolationException("a message without a payload");
+                        if (message is Down down && !ForgetMonitor(down.Ref))
+                            break; // demonitored meanwhile: no Down after Demonitor
+                        if (_node.TryGetLocal(target, out var process))
+                            process.Post(new Envelope(kind == WireKind.Cast ? EnvelopeKind.Cast : EnvelopeKind.Info, message));
+                        break;
+                    }
+                case WireKind.Call:
+                    {
+                        var target = reader.ReadInt64();
+                        var callId = reader.ReadInt64();
+                        var message = codec.ReadPayload(ref reader) ?? throw new ProtocolViolationException("a call without a payload");
+                        var envelope = new Envelope(EnvelopeKind.Call, message, this, callId);
+                        if (!_node.TryGetLocal(target, out var process) || !process.Post(envelope))
+                            envelope.Fail(new ProcessExitedException(new Pid(_node.Name, _node.Incarnation, target), ExitReason.NoProc));
+                        break;
+                    }
+                case WireKind.Reply:
+                    {
+                        var callId = reader.ReadInt64();
+                        var value = codec.ReadPayload(ref reader);
+                        if (_pendingCalls.TryRemove(callId, out var pending))
+                            pending.Sink.Reply(callId, value);
+                        break;
+                    }
+                case WireKind.ReplyError:
+                    {
+                        var callId = reader.ReadInt64();
+                        var callee = RemotePid(reader.ReadInt64());
+                        var errorKind = (ReplyErrorKind)reader.ReadByte();
+                        var reasonKind = reader.ReadString();
+                        var detail = reader.ReadString();
+                        var text = reader.ReadString();
+                        Exception error = errorKind switch
+                        {
+                            ReplyErrorKind.Exited => new ProcessExitedException(callee, ExitReason.Custom(reasonKind ?? "unknown", detail)),
+                            ReplyErrorKind.Unhandled => new UnhandledMessageException(callee, text ?? "?"),
+                            _ => new RemoteCallException(text ?? "?", detail ?? ""),
+                        };
+                        if (_pendingCalls.TryRemove(callId, out var pending))
+                            pending.Sink.Fail(callId, error);
+                        break;
+                    }
                 case WireKind.ExitSignal:
-                {
-                    var target = reader.ReadInt64();
-                    var from = reader.ReadInt64();
-                    var reason = ExitReason.Custom(reader.ReadString() ?? "unknown", reader.ReadString());
-                    var linked = reader.ReadBoolean();
-                    if (linked)
+                    {
+                        var target = reader.ReadInt64();
+                        var from = reader.ReadInt64();
+                        var reason = ExitReason.Custom(reader.ReadString() ?? "unknown", reader.ReadString());
+                        var linked = reader.ReadBoolean();
+                        if (linked)
+                            lock (_sync)
+                                _links.Remove((target, from));
+                        if (_node.TryGetLocal(target, out var process))
+                            process.OnExitSignal(from < 0 ? null : RemotePid(from), reason, linked);
+                        break;
+                    }
+                case WireKind.Link:
+                    {
+                        var target = reader.ReadInt64();
+                        var from = reader.ReadInt64();
+                        var remote = RemotePid(from);
+                        if (_node.TryGetLocal(target, out var process) && process.AddLink(remote))
+                        {
+                            lock (_sync)
+                                _links.Add((target, from));
+                        }
+                        else
+                        {
+                            _outbox.Writer.TryWrite(new Outgoing(WireKind.ExitSignal, from, target, Reason: ExitReason.NoProc, Flag: true));
+                        }
+                        break;
+                    }
+                case WireKind.Unlink:
+                    {
+                        var target = reader.ReadInt64();
+                        var from = reader.ReadInt64();
                         lock (_sync)
                             _links.Remove((target, from));
-                    if (_node.TryGetLocal(target, out var process))
-                        process.OnExitSignal(from < 0 ? null : RemotePid(from), reason, linked);
-                    break;
-                }
-                case WireKind.Link:
-                {
-                    var target = reader.ReadInt64();
-                    var from = reader.ReadInt64();
-                    var remote = RemotePid(from);
-                    if (_node.TryGetLocal(target, out var process) && process.AddLink(remote))
-                    {
-                        lock (_sync)
-                            _links.Add((target, from));
+                        if (_node.TryGetLocal(target, out var process))
+                            process.RemoveLink(RemotePid(from));
+                        break;
                     }
-                    else
-                    {
-                        _outbox.Writer.TryWrite(new Outgoing(WireKind.ExitSignal, from, target, Reason: ExitReason.NoProc, Flag: true));
-                    }
-                    break;
-                }
-                case WireKind.Unlink:
-                {
-                    var target = reader.ReadInt64();
-                    var from = reader.ReadInt64();
-                    lock (_sync)
-                        _links.Remove((target, from));
-                    if (_node.TryGetLocal(target, out var process))
-                        process.RemoveLink(RemotePid(from));
-                    break;
-                }
                 case WireKind.Monitor:
-                {
-                    var target = reader.ReadInt64();
-                    var watcher = RemotePid(reader.ReadInt64());
-                    var monitor = new MonitorRef(watcher, new Pid(_node.Name, _node.Incarnation, target, _node), reader.ReadInt64());
-                    if (_node.TryGetLocal(target, out var process) && process.AddWatcher(monitor))
                     {
-                        lock (_sync)
-                            _watchersIn.Add(monitor);
+                        var target = reader.ReadInt64();
+                        var watcher = RemotePid(reader.ReadInt64());
+                        var monitor = new MonitorRef(watcher, new Pid(_node.Name, _node.Incarnation, target, _node), reader.ReadInt64());
+                        if (_node.TryGetLocal(target, out var process) && process.AddWatcher(monitor))
+                        {
+                            lock (_sync)
+                                _watchersIn.Add(monitor);
+                        }
+                        else
+                        {
+                            _outbox.Writer.TryWrite(new Outgoing(WireKind.Info, watcher.Serial, Payload: new Down(monitor, monitor.Target, ExitReason.NoProc)));
+                        }
+                        break;
                     }
-                    else
-                    {
-                        _outbox.Writer.TryWrite(new Outgoing(WireKind.Info, watcher.Serial, Payload: new Down(monitor, monitor.Target, ExitReason.NoProc)));
-                    }
-                    break;
-                }
                 case WireKind.Demonitor:
-                {
-                    var target = reader.ReadInt64();
-                    var watcher = RemotePid(reader.ReadInt64());
-                    var monitor = new MonitorRef(watcher, new Pid(_node.Name, _node.Incarnation, target, _node), reader.ReadInt64());
-                    lock (_sync)
-                        _watchersIn.Remove(monitor);
-                    if (_node.TryGetLocal(target, out var process))
-                        process.RemoveWatcher(monitor);
-                    break;
-                }
+                    {
+                        var target = reader.ReadInt64();
+                        var watcher = RemotePid(reader.ReadInt64());
+                        var monitor = new MonitorRef(watcher, new Pid(_node.Name, _node.Incarnation, target, _node), reader.ReadInt64());
+                        lock (_sync)
+                            _watchersIn.Remove(monitor);
+                        if (_node.TryGetLocal(target, out var process))
+                            process.RemoveWatcher(monitor);
+                        break;
+                    }
                 case WireKind.WhereIs:
-                {
-                    var callId = reader.ReadInt64();
-                    var name = reader.ReadString() ?? "";
-                    _outbox.Writer.TryWrite(new Outgoing(WireKind.WhereIsReply, _node.WhereIs(name)?.Serial ?? -1, CallId: callId));
-                    break;
-                }
+                    {
+                        var callId = reader.ReadInt64();
+                        var name = reader.ReadString() ?? "";
+                        _outbox.Writer.TryWrite(new Outgoing(WireKind.WhereIsReply, _node.WhereIs(name)?.Serial ?? -1, CallId: callId));
+                        break;
+                    }
                 case WireKind.WhereIsReply:
-                {
-                    var callId = reader.ReadInt64();
-                    var serial = reader.ReadInt64();
-                    if (_pendingWhereIs.TryGetValue(callId, out var answer))
-                        answer.TrySetResult(serial < 0 ? null : RemotePid(serial));
-                    break;
-                }
+                    {
+                        var callId = reader.ReadInt64();
+                        var serial = reader.ReadInt64();
+                        if (_pendingWhereIs.TryGetValue(callId, out var answer))
+                            answer.TrySetResult(serial < 0 ? null : RemotePid(serial));
+                        break;
+                    }
                 default:
                     throw new ProtocolViolationException($"unknown envelope kind {(byte)kind}");
             }

@@ -1,0 +1,99 @@
+using Horde.Net.Cluster.Tests.Kit;
+
+namespace Horde.Net.Cluster.Tests.Transport;
+
+public sealed class FailureDetectionTests
+{
+    [Fact]
+    public async Task A_killed_node_process_fires_down_to_remote_monitors_within_the_threshold()
+    {
+        await using var observer = await TestCluster.StartNodeAsync("observer");
+        await using var victim = await NodeProcess.StartAsync("victim");
+        Assert.True(await observer.ConnectAsync(victim.Name));
+        var echo = await observer.WhereIsAsync(victim.Name, "echo");
+        Assert.NotNull(echo);
+        Assert.Equal("ping", await echo.CallAsync<string>("ping"));
+
+        var probe = await Probe.StartAsync(observer);
+        observer.MonitorNodes(probe.Self);
+        probe.Watch(echo);
+        await echo.CallAsync<string>("monitor is in place");
+        victim.Kill();
+
+        var within = observer.Options.FailureThreshold + observer.Options.HeartbeatInterval;
+        var first = await probe.ExpectAsync<object>(within);
+        var second = await probe.ExpectAsync<object>(within);
+        Assert.Contains(new[] { first, second }, m => m is Down { Reason.Kind: "noconnection" } down && down.Pid == echo);
+        Assert.Contains(new[] { first, second }, m => m is NodeDown down && down.Node == victim.Name);
+        await Assert.ThrowsAsync<ProcessExitedException>(async () => await echo.CallAsync<string>("anyone?"));
+    }
+
+    [Fact]
+    public async Task A_partitioned_peer_is_declared_down_by_the_failure_detector_and_comes_back_after_healing()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var probe = await Probe.StartAsync(cluster[0]);
+        cluster[0].MonitorNodes(probe.Self);
+
+        TestCluster.Partition(cluster[0], cluster[1]);
+        var down = await probe.ExpectAsync<NodeDown>(cluster[0].Options.FailureThreshold * 3);
+        Assert.Contains("silent", down.Reason);
+
+        TestCluster.Heal(cluster[0], cluster[1]);
+        Assert.True(await cluster[0].ConnectAsync(cluster[1].Name));
+        Assert.Equal(cluster[1].Name, (await probe.ExpectAsync<NodeUp>()).Node);
+    }
+
+    [Fact]
+    public async Task A_gracefully_stopping_node_is_down_at_once_not_after_the_threshold()
+    {
+        Action<NodeOptions> slowDetector = o => o.FailureThreshold = TimeSpan.FromSeconds(30);
+        await using var stays = await TestCluster.StartNodeAsync("stays", slowDetector);
+        var leaves = await TestCluster.StartNodeAsync("leaves", slowDetector);
+        Assert.True(await stays.ConnectAsync(leaves.Name));
+        var probe = await Probe.StartAsync(stays);
+        stays.MonitorNodes(probe.Self);
+
+        await leaves.DisposeAsync();
+        var down = await probe.ExpectAsync<NodeDown>(TimeSpan.FromSeconds(3));
+        Assert.Contains("goodbye", down.Reason);
+    }
+
+    [Fact]
+    public async Task Two_nodes_dialing_each_other_at_once_keep_exactly_one_connection()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            await using var cluster = await TestCluster.StartAsync(2, connect: false);
+            var both = await Task.WhenAll(cluster[0].ConnectAsync(cluster[1].Name), cluster[1].ConnectAsync(cluster[0].Name));
+            Assert.All(both, Assert.True);
+            Assert.Equal([cluster[1].Name], cluster[0].ConnectedNodes);
+            Assert.Equal([cluster[0].Name], cluster[1].ConnectedNodes);
+            var pid = await cluster[1].StartAsync(() => new Counter(start: round));
+            Assert.Equal(round, await cluster[0].Resolve(pid).CallAsync<int>(new Get()));
+        }
+    }
+
+    [Fact]
+    public async Task A_restarted_node_is_a_new_incarnation_and_its_old_pids_name_no_process()
+    {
+        await using var stays = await TestCluster.StartNodeAsync("stays");
+        var options = TestCluster.Options("restarts");
+        var first = new Node(options, TestLogging.Factory);
+        await first.ListenAsync();
+        var oldPid = await first.StartAsync(() => new Counter());
+        Assert.True(await stays.ConnectAsync(first.Name));
+        var old = stays.Resolve(oldPid);
+        await first.DisposeAsync();
+        await Eventually.TrueAsync(() => !stays.ConnectedNodes.Contains(first.Name), "the first run is seen leaving");
+
+        var again = TestCluster.Options("restarts");
+        again.Name = options.Name;
+        await using var second = new Node(again, TestLogging.Factory);
+        await second.ListenAsync();
+        await second.StartAsync(() => new Counter()); // same serial as the old pid
+        Assert.True(await stays.ConnectAsync(second.Name));
+        var error = await Assert.ThrowsAsync<ProcessExitedException>(async () => await old.CallAsync<int>(new Get()));
+        Assert.Equal(ExitReason.NoProc, error.Reason);
+    }
+}

@@ -17,6 +17,9 @@ public sealed class NodeOptions
     /// <summary>The address to listen on; by default the host of <see cref="Name"/> if it is an IP address, else every address.</summary>
     public IPAddress? ListenAddress { get; set; }
 
+    /// <summary>TLS between nodes; none by default (the cookie still authenticates every peer).</summary>
+    public NodeTlsOptions? Tls { get; set; }
+
     /// <summary>How long <see cref="Pid.CallAsync{TReply}(object, TimeSpan?, CancellationToken)"/> waits when no timeout is given: 5 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

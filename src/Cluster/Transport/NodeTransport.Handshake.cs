@@ -14,14 +14,22 @@ internal sealed partial class NodeTransport
     {
         var options = _node.Options;
         var host = peer.Host.Contains(':') ? $"[{peer.Host}]" : peer.Host;
-        var channel = GrpcChannel.ForAddress($"http://{host}:{peer.Port}", new GrpcChannelOptions
+        var handler = new SocketsHttpHandler
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = options.ConnectTimeout,
-                EnableMultipleHttp2Connections = false,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            },
+            ConnectTimeout = options.ConnectTimeout,
+            EnableMultipleHttp2Connections = false,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        };
+        if (options.Tls is { } tls)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = tls.ValidatePeer;
+            if (tls.RequireClientCertificate)
+                handler.SslOptions.ClientCertificates = [tls.Certificate];
+        }
+        var scheme = options.Tls is null ? "http" : "https";
+        var channel = GrpcChannel.ForAddress($"{scheme}://{host}:{peer.Port}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
             MaxReceiveMessageSize = options.MaxFrameBytes,
             MaxSendMessageSize = options.MaxFrameBytes,
             LoggerFactory = _node.LoggerFactory,

@@ -5,6 +5,7 @@ using Horde.Net.Cluster.Transport.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -54,7 +55,20 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, _node.Name.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(address, _node.Name.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.Tls is { } tls)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = tls.Certificate;
+                        https.ClientCertificateMode = tls.RequireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate;
+                        if (tls.ValidatePeer is { } validate)
+                            https.ClientCertificateValidation = (certificate, chain, errors) => validate(this, certificate, chain, errors);
+                    });
+                }
+            });
         });
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc =>

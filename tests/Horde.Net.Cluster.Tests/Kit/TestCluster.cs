@@ -44,7 +44,6 @@ public sealed class TestCluster : IAsyncDisposable
             Cookie = Cookie,
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
             FailureThreshold = TimeSpan.FromSeconds(1),
-            ConnectTimeout = TimeSpan.FromSeconds(2),
         };
         RegisterTestTypes(options.MessageTypes);
         return options;

@@ -11,7 +11,11 @@ public sealed class TransportSecurityTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async ValueTask InitializeAsync() => _cluster = await TestCluster.StartAsync(2, configure: o => o.MaxFrameBytes = 256 * 1024);
+    public async ValueTask InitializeAsync() => _cluster = await TestCluster.StartAsync(2, configure: o =>
+    {
+        o.MaxFrameBytes = 256 * 1024;
+        o.ConnectTimeout = TimeSpan.FromSeconds(2); // how long a peer that never proves itself is kept
+    });
 
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 

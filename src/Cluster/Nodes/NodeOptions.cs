@@ -38,6 +38,9 @@ public sealed class NodeOptions
     /// <summary>The largest frame a node sends or accepts: 16 MiB. A larger one closes the connection.</summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>At most this many envelopes go into one frame; 1 turns batching off, to measure what it is worth.</summary>
+    internal int MaxBatchEnvelopes { get; set; } = 4096;
+
     internal void ValidateForCluster()
     {
         if (string.IsNullOrEmpty(Cookie))

@@ -16,8 +16,6 @@ namespace Horde.Net.Cluster.Transport;
 /// </summary>
 internal sealed partial class PeerConnection : IReplySink
 {
-    private const int MaxBatchEnvelopes = 4096;
-
     private readonly Node _node;
     private readonly NodeTransport _transport;
     private readonly IAsyncStreamReader<Frame> _input;
@@ -119,6 +117,7 @@ internal sealed partial class PeerConnection : IReplySink
         var reader = _outbox.Reader;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var batchLimit = Math.Min(1024 * 1024, _node.Options.MaxFrameBytes / 2);
+        var maxEnvelopes = _node.Options.MaxBatchEnvelopes;
         Outgoing? carried = null;
         try
         {
@@ -128,7 +127,7 @@ internal sealed partial class PeerConnection : IReplySink
                 var writer = new MessagePackWriter(buffer);
                 var count = 0;
                 var heartbeat = false;
-                while (count < MaxBatchEnvelopes)
+                while (count < maxEnvelopes)
                 {
                     Outgoing item;
                     if (carried is { } leftOver)

@@ -17,6 +17,9 @@ public sealed class NodeOptions
     /// <summary>The address to listen on; by default the host of <see cref="Name"/> if it is an IP address, else every address.</summary>
     public IPAddress? ListenAddress { get; set; }
 
+    /// <summary>The port to listen on when it differs from the port of <see cref="Name"/> (behind a port mapping or proxy).</summary>
+    public int? ListenPort { get; set; }
+
     /// <summary>TLS between nodes; none by default (the cookie still authenticates every peer).</summary>
     public NodeTlsOptions? Tls { get; set; }
 

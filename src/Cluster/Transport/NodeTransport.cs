@@ -55,7 +55,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(address, _node.Name.Port, listen =>
+            kestrel.Listen(address, options.ListenPort ?? _node.Name.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 if (options.Tls is { } tls)
@@ -82,7 +82,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         app.MapGrpcService<NodeLinkService>();
         await app.StartAsync(cancellationToken);
         _server = app;
-        _logger.LogInformation("Node {Node} listening on {Address}:{Port}.", _node.Name, address, _node.Name.Port);
+        _logger.LogInformation("Node {Node} listening on {Address}:{Port}.", _node.Name, address, options.ListenPort ?? _node.Name.Port);
     }
 
     /// <summary>Connects to a peer unless connected; concurrent requests for one peer share one dial.</summary>

@@ -61,11 +61,27 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Cuts all traffic between two nodes, both ways, as a network partition does.</summary>
-    public static void Partition(Node a, Node b)
+    /// <summary>Cuts all traffic between two sets of nodes, both ways, as a network partition does.</summary>
+    public static void Partition(IEnumerable<Node> side, IEnumerable<Node> otherSide)
     {
-        a.Faults!.Block(b.Name);
-        b.Faults!.Block(a.Name);
+        var others = otherSide.ToList();
+        foreach (var a in side)
+        {
+            foreach (var b in others)
+            {
+                a.Faults!.Block(b.Name);
+                b.Faults!.Block(a.Name);
+            }
+        }
+    }
+
+    public static void Partition(Node a, Node b) => Partition([a], [b]);
+
+    /// <summary>Lets all traffic flow again (connections cut by the failure detector must be made again).</summary>
+    public void Heal()
+    {
+        foreach (var node in Nodes)
+            node.Faults!.Heal();
     }
 
     public static void Heal(Node a, Node b)

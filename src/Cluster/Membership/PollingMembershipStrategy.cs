@@ -61,6 +61,14 @@ public abstract class PollingMembershipStrategy : IMembershipStrategy
         }
     }
 
+    // Messages carry query ids and such; the kind of failure is what decides whether it is news.
+    private static string FailureKind(Exception e) => e switch
+    {
+        DnsClient.DnsResponseException dns => $"{e.GetType().FullName}:{dns.Code}",
+        HttpRequestException http => $"{e.GetType().FullName}:{http.StatusCode}",
+        _ => $"{e.GetType().FullName}:{e.Message}",
+    };
+
     private async Task PollOnceAsync(IPeerListSink sink, CancellationToken cancellationToken)
     {
         IReadOnlySet<NodeName> peers;
@@ -74,9 +82,10 @@ public abstract class PollingMembershipStrategy : IMembershipStrategy
         }
         catch (Exception e)
         {
-            if (e.Message != _lastError)
+            var kind = FailureKind(e);
+            if (kind != _lastError)
                 MembershipLog.PollFailed(Logger, Topology, e.Message, e);
-            _lastError = e.Message;
+            _lastError = kind;
             return;
         }
         if (_lastError is not null)

@@ -26,4 +26,14 @@ public static class KubernetesEnvironment
         var file = namespaceFile ?? Path.Combine(ServiceAccountFolder, "namespace");
         return File.Exists(file) ? File.ReadAllText(file).Trim() : "default";
     }
+
+    /// <summary>
+    /// This pod's node name, <c>basename@$POD_IP:port</c>, as the other pods' strategies in <see cref="KubernetesNodeNameMode.Ip"/>
+    /// mode will list it; null when <c>POD_IP</c> is not set (not in a pod, or the deployment lacks the downward API entry).
+    /// </summary>
+    public static NodeName? PodNodeName(string basename, int port)
+    {
+        var ip = Environment.GetEnvironmentVariable(PodIpVariable);
+        return string.IsNullOrWhiteSpace(ip) ? null : NodeName.Create(basename, ip.Trim(), port);
+    }
 }

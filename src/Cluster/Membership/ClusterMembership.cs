@@ -226,7 +226,9 @@ public sealed class ClusterMembership : IAsyncDisposable
             MembershipLog.Disconnecting(_logger, node);
             try
             {
-                await _connector.DisconnectAsync(node, stopping);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                timeout.CancelAfter(_options.ConnectTimeout);
+                await _connector.DisconnectAsync(node, timeout.Token);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {

@@ -16,7 +16,7 @@ public sealed class ClusterMembershipOptions
     /// <summary>How often listed peers that are not connected are tried again, and lost connections noticed. Default 5 s.</summary>
     public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one connection attempt may take before it counts as failed. Default 10 s.</summary>
+    /// <summary>How long one connection attempt (or disconnection) may take before it counts as failed. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     internal void Validate()

@@ -7,7 +7,7 @@ namespace Horde.Net.Cluster.Membership;
 ///   "Service": "orders-headless",
 ///   "Namespace": "default",
 ///   "ApplicationName": "orders",
-///   "PortName": "horde"
+///   "PortName": ""
 /// } } }
 /// </code>
 /// </summary>
@@ -26,8 +26,9 @@ public sealed class KubernetesDnsSrvOptions : DnsQueryOptions
     public string ApplicationName { get; set; } = "";
 
     /// <summary>
-    /// The service's port name; when set the query is <c>_PortName._tcp.service…</c>, whose records carry that port.
-    /// Empty to query the service name itself. Default <c>horde</c>, the port name in <c>deploy/</c>.
+    /// The service's port name; when set the query is <c>_PortName._tcp.Service…</c>, whose records carry only that port.
+    /// Empty (the default, as libcluster) queries the service name itself, which answers for every port of the
+    /// service: set it when the service has more than one port (the manifests in <c>deploy/</c> name it <c>horde</c>).
     /// </summary>
-    public string? PortName { get; set; } = KubernetesApiOptions.DefaultPortName;
+    public string? PortName { get; set; }
 }

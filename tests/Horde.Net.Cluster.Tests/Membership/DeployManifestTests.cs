@@ -51,7 +51,6 @@ public sealed class DeployManifestTests
         Assert.All(service.Spec.Selector, l => Assert.Equal(l.Value, podLabels[l.Key]));
         var port = Assert.Single(service.Spec.Ports);
         Assert.Equal(KubernetesApiOptions.DefaultPortName, port.Name);
-        Assert.Equal(new KubernetesDnsSrvOptions().PortName, port.Name);
         Assert.Equal(KubernetesApiOptions.DefaultPortName, port.TargetPort.Value);
         var containerPort = Assert.Single(Container.Ports, p => p.Name == KubernetesApiOptions.DefaultPortName);
         Assert.Equal(port.Port, containerPort.ContainerPort);

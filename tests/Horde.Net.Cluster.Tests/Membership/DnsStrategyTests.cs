@@ -136,6 +136,7 @@ public sealed class DnsStrategyTests
             Service = "orders-headless",
             Namespace = "default",
             ApplicationName = "orders",
+            PortName = "horde",
             NameServer = dns.NameServer,
             PollingInterval = Poll,
         };
@@ -154,6 +155,30 @@ public sealed class DnsStrategyTests
 
         foreach (var membership in memberships)
             await membership.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task KubernetesDnsSrv_without_a_port_name_queries_the_service_name_itself()
+    {
+        const string service = "orders-headless.default.svc.cluster.local";
+        const string target = "orders-0.orders-headless.default.svc.cluster.local";
+        await using var dns = await Dnsmasq.StartAsync([], [$"{service},{target},4369", $"_other._tcp.{service},{target},9999"]);
+        var strategy = new KubernetesDnsSrvStrategy("srv", new KubernetesDnsSrvOptions
+        {
+            Service = "orders-headless",
+            Namespace = "default",
+            ApplicationName = "orders",
+            NameServer = dns.NameServer,
+            PollingInterval = Poll,
+        });
+        Assert.Equal(service, strategy.QueryName);
+        var sink = new RecordingSink(NodeName.Parse("orders@127.0.0.1:1"));
+        using var stop = new CancellationTokenSource();
+        var run = strategy.RunAsync(sink, stop.Token);
+
+        await sink.WaitForAsync(NodeName.Create("orders", target, 4369));
+        await stop.CancelAsync();
+        await run;
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class MembershipTopologiesTests
             ("Topologies:srv:Config:Service", "orders-headless"),
             ("Topologies:srv:Config:Namespace", "shop"),
             ("Topologies:srv:Config:ApplicationName", "orders"),
+            ("Topologies:srv:Config:PortName", "horde"),
             ("Topologies:k8s:Strategy", "KubernetesApi"),
             ("Topologies:k8s:Config:Selector", "app=orders"),
             ("Topologies:k8s:Config:NodeBasename", "orders"),

@@ -19,6 +19,8 @@ internal sealed class GossipHeartbeat : IDisposable
     private const byte Sealed = 1;
     private static readonly byte[] s_magic = "HGS1"u8.ToArray();
     private readonly AesGcm? _aes;
+    // AesGcm keeps one native cipher context: the send loop and the receive loop must not use it at once.
+    private readonly Lock _aesLock = new();
 
     public GossipHeartbeat(string? secret)
     {
@@ -44,7 +46,8 @@ internal sealed class GossipHeartbeat : IDisposable
         packet[4] = Sealed;
         var nonce = packet.AsSpan(HeaderSize, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, body, packet.AsSpan(HeaderSize + NonceSize + TagSize), packet.AsSpan(HeaderSize + NonceSize, TagSize), packet.AsSpan(0, HeaderSize));
+        lock (_aesLock)
+            _aes.Encrypt(nonce, body, packet.AsSpan(HeaderSize + NonceSize + TagSize), packet.AsSpan(HeaderSize + NonceSize, TagSize), packet.AsSpan(0, HeaderSize));
         return packet;
     }
 
@@ -72,8 +75,9 @@ internal sealed class GossipHeartbeat : IDisposable
                 body = body[..(packet.Length - HeaderSize - NonceSize - TagSize)];
                 try
                 {
-                    _aes.Decrypt(packet.Slice(HeaderSize, NonceSize), packet[(HeaderSize + NonceSize + TagSize)..],
-                        packet.Slice(HeaderSize + NonceSize, TagSize), body, packet[..HeaderSize]);
+                    lock (_aesLock)
+                        _aes.Decrypt(packet.Slice(HeaderSize, NonceSize), packet[(HeaderSize + NonceSize + TagSize)..],
+                            packet.Slice(HeaderSize + NonceSize, TagSize), body, packet[..HeaderSize]);
                 }
                 catch (AuthenticationTagMismatchException)
                 {

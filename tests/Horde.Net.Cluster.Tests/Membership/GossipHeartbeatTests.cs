@@ -46,6 +46,24 @@ public sealed class GossipHeartbeatTests
     }
 
     [Fact]
+    public void One_codec_seals_and_opens_from_several_threads_at_once()
+    {
+        // The strategy's send loop and receive loop share one codec.
+        using var codec = new GossipHeartbeat("secret");
+        var packet = codec.Encode(Node, Now);
+        var failures = 0;
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var ok = i % 2 == 0
+                ? codec.TryDecode(packet, out _, out _, out _)
+                : codec.TryDecode(codec.Encode(Node, Now), out _, out _, out _);
+            if (!ok)
+                Interlocked.Increment(ref failures);
+        });
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void Random_bytes_from_the_network_never_throw()
     {
         using var clear = new GossipHeartbeat(null);

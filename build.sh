@@ -20,7 +20,7 @@ need_debs() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-test_debs=()
+test_debs=(dnsmasq)
 
 cmd="${1:-}"; shift || true
 case "$cmd" in

@@ -1,9 +1,10 @@
+using Horde.Net.Cluster.Membership;
 using Horde.Net.Cluster.Transport;
 
 namespace Horde.Net.Cluster;
 
 // The node among other nodes: listening, connecting, node events, and names on other nodes.
-public sealed partial class Node
+public sealed partial class Node : INodeConnector
 {
     private readonly Lock _nodeWatchersLock = new();
     private NodeTransport? _transport;
@@ -52,6 +53,11 @@ public sealed partial class Node
 
     /// <summary>Disconnects from a node, saying goodbye so that it sees this node leave at once.</summary>
     public Task DisconnectAsync(NodeName node) => Transport.DisconnectAsync(node);
+
+    NodeName INodeConnector.Self => Name;
+
+    Task INodeConnector.DisconnectAsync(NodeName node, CancellationToken cancellationToken) =>
+        DisconnectAsync(node).WaitAsync(cancellationToken);
 
     /// <summary>Subscribes <paramref name="pid"/> to <see cref="NodeUp"/> and <see cref="NodeDown"/> messages, as <c>net_kernel:monitor_nodes</c>.</summary>
     public void MonitorNodes(Pid pid)

@@ -47,6 +47,20 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public async Task A_partition_between_sets_cuts_only_the_links_that_cross_it()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        TestCluster.Partition([cluster[0]], [cluster[1], cluster[2]]);
+        await Eventually.TrueAsync(() => cluster[0].ConnectedNodes.Count == 0, "node 0 loses both peers", TimeSpan.FromSeconds(10));
+        Assert.Equal([cluster[2].Name], cluster[1].ConnectedNodes);
+        var pid = await cluster[2].StartAsync(() => new Counter(start: 3));
+        Assert.Equal(3, await cluster[1].Resolve(pid).CallAsync<int>(new Get()));
+        cluster.Heal();
+        await cluster.ConnectAllAsync();
+        Assert.Equal(3, await cluster[0].Resolve(pid).CallAsync<int>(new Get()));
+    }
+
+    [Fact]
     public async Task A_gracefully_stopping_node_is_down_at_once_not_after_the_threshold()
     {
         Action<NodeOptions> slowDetector = o => o.FailureThreshold = TimeSpan.FromSeconds(30);

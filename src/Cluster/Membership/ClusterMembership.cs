@@ -107,6 +107,9 @@ public sealed class ClusterMembership : IAsyncDisposable
             throw new InvalidOperationException("Membership is already started.");
         _stopping = new CancellationTokenSource();
         var stopping = _stopping.Token;
+        // A real node reports a lost peer at once; reconcile then rather than at the next retry round.
+        if (_connector is Node node)
+            node.NodeDisconnected += OnNodeDisconnected;
         var tasks = _strategies.Select(s => Task.Run(() => RunStrategyAsync(s, stopping), CancellationToken.None)).ToList();
         tasks.Add(Task.Run(() => ReconcileLoopAsync(stopping), CancellationToken.None));
         _running = Task.WhenAll(tasks);
@@ -118,9 +121,13 @@ public sealed class ClusterMembership : IAsyncDisposable
     {
         if (_stopping is null)
             return;
+        if (_connector is Node node)
+            node.NodeDisconnected -= OnNodeDisconnected;
         await _stopping.CancelAsync();
         await _running.WaitAsync(cancellationToken);
     }
+
+    private void OnNodeDisconnected(object? sender, NodeDown down) => _changed.Writer.TryWrite(true);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -86,6 +86,9 @@ public sealed class RealNodeMembershipTests
             }
             await AllConnectedAsync(nodes);
 
+            // Node 2's pod is being replaced: its own membership stops (it would otherwise dial back), and DNS drops it.
+            // The node itself still listens, so only the DNS change can make the others let go of it.
+            await memberships[2].StopAsync(CancellationToken.None);
             await dns.SetHostsAsync($"{ips[0]} {service}", $"{ips[1]} {service}");
             await Eventually.TrueAsync(
                 () => !nodes[0].ConnectedNodes.Contains(nodes[2].Name) && !nodes[1].ConnectedNodes.Contains(nodes[2].Name),

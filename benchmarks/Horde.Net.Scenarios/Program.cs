@@ -5,7 +5,7 @@ using Horde.Net.Scenarios.Remote;
 
 // Cluster figures that need separate OS processes. Usage:
 //   remote [--lib akka,proto] [--messages 300000] [--calls 20000]
-//   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20]
+//   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20]      (an empty list skips that part)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
 var options = new CommandLine(args);
@@ -27,7 +27,7 @@ switch (command)
         }
     case "crdt":
         {
-            static int[] Ints(string list) => [.. list.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+            static int[] Ints(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
             await ConvergenceScenario.RunAsync(
                 Ints(options.Get("keys", "10000,100000")), Ints(options.Get("nodes", "3,5")), options.GetInt("writes", 20));
             return 0;

@@ -24,8 +24,8 @@ public static class BenchmarkConfig
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
-            .WithWarmupCount(3)
-            .WithIterationCount(7)
+            .WithWarmupCount(5)
+            .WithIterationCount(15)
             .WithIterationTime(TimeInterval.FromMilliseconds(250))
             .WithId("Fast");
         return config.AddJob(job);

@@ -125,8 +125,8 @@ public static class ConvergenceScenario
     // (same keys and values, same node counts, bytes through AkkaDDataNode-style counting proxies) and
     // add a Horde.Net column in RunAsync.
 
-    /// <summary>Runs every convergence scenario and prints the markdown table.</summary>
-    public static async Task RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
+    /// <summary>Runs every convergence scenario and returns the markdown table.</summary>
+    public static async Task<string> RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
     {
         var rows = new List<string>
         {
@@ -145,6 +145,6 @@ public static class ConvergenceScenario
             rows.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| one write visible on all of {nodes} nodes: median / max of {writes} | {Stats.Quantile(samples, 0.5):F0} ms / {samples[^1]:F0} ms |"));
         }
-        Console.WriteLine(string.Join(Environment.NewLine, rows));
+        return string.Join(Environment.NewLine, rows);
     }
 }

@@ -1,3 +1,8 @@
 using BenchmarkDotNet.Running;
+using Horde.Net.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `--fast` (ours, not BenchmarkDotNet's) swaps in a short in-process job so the local suite
+// fits in a few minutes on a shared machine; every other argument goes to BenchmarkDotNet.
+var fast = args.Contains("--fast");
+var rest = args.Where(a => a != "--fast").ToArray();
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(rest, BenchmarkConfig.Create(fast));

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Horde.Net.Scenarios.Convergence;
+
+/// <summary>
+/// CRDT convergence with Akka.NET DistributedData (LWWDictionary&lt;string,string&gt;), all nodes in
+/// this one OS process as separate ActorSystems talking Akka.Remote over loopback TCP, each behind
+/// a counting proxy. Keys are <c>key-000000</c>..., values <c>value-N</c>; a Horde.Net run must use the same.
+/// </summary>
+public static class ConvergenceScenario
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// (a) Two nodes hold <paramref name="keys"/> keys; a fresh third node joins. Returns the time from
+    /// its join command to its local replica holding every key, and all bytes between nodes meanwhile.
+    /// The keys are written on the first node while it is alone (in batches of 10,000: one update per
+    /// key would take Akka minutes), then the second joins and receives them, then the measured third.
+    /// </summary>
+    public static async Task<(TimeSpan Time, long Bytes, TimeSpan UpAfter)> FreshReplicaAsync(int keys)
+    {
+        using var cancel = new CancellationTokenSource(Limit);
+        await using var a = AkkaDDataNode.Start();
+        await a.JoinAsync(a.Address, cancel.Token);
+        const int batch = 10_000;
+        for (var i = 0; i < keys; i += batch)
+        {
+            var entries = Enumerable.Range(i, Math.Min(batch, keys - i))
+                .Select(n => KeyValuePair.Create(KeyOf(n), $"value-{n}")).ToList();
+            await a.PutAsync(entries);
+        }
+        await using var b = AkkaDDataNode.Start();
+        var sw = Stopwatch.StartNew();
+        await b.JoinAsync(a.Address, cancel.Token);
+        await WaitUntilAsync(async () => (await b.ReadLocalAsync())?.Count == keys, $"second node never received {keys} keys");
+        Log($"{keys:N0} keys on two nodes (the second had them {sw.Elapsed.TotalMilliseconds:F0} ms after its join); starting a fresh one");
+
+        await using var c = AkkaDDataNode.Start();
+        a.Proxy.Reset();
+        b.Proxy.Reset();
+        c.Proxy.Reset();
+        sw.Restart();
+        await c.JoinAsync(a.Address, cancel.Token);
+        var up = sw.Elapsed;
+        await WaitUntilAsync(async () => (await c.ReadLocalAsync())?.Count == keys, $"fresh node never received {keys} keys");
+        var time = sw.Elapsed;
+        var bytes = a.Proxy.Bytes + b.Proxy.Bytes + c.Proxy.Bytes;
+        Log($"fresh node: Up after {up.TotalMilliseconds:F0} ms, all {keys:N0} keys after {time.TotalMilliseconds:F0} ms, {bytes:N0} bytes");
+        return (time, bytes, up);
+    }
+
+    /// <summary>
+    /// (b) <paramref name="nodes"/> nodes; node 0 writes one new key <paramref name="writes"/> times, each
+    /// after the previous is visible everywhere. Returns the time until a local read on every other node
+    /// returns it, per write.
+    /// </summary>
+    public static async Task<double[]> WriteVisibleAsync(int nodes, int writes)
+    {
+        var all = new List<AkkaDDataNode>();
+        try
+        {
+            using var cancel = new CancellationTokenSource(Limit);
+            for (var i = 0; i < nodes; i++)
+                all.Add(AkkaDDataNode.Start());
+            foreach (var node in all)
+                await node.JoinAsync(all[0].Address, cancel.Token);
+            await WaitUntilAsync(() => Task.FromResult(all.All(n => n.UpMembers == nodes)), "cluster never formed");
+
+            // Warm-up write: also waits until every replicator knows every member.
+            await WriteAndWaitAsync(all, "warm-up");
+            var samples = new double[writes];
+            for (var i = 0; i < writes; i++)
+            {
+                // A pause of random length, not a synchronisation: writing right after the previous
+                // write became visible would land every write at the same phase of Akka's delta
+                // propagation tick and measure that phase instead of the typical latency.
+                await Task.Delay(Random.Shared.Next(0, 500));
+                samples[i] = (await WriteAndWaitAsync(all, $"w-{i}")).TotalMilliseconds;
+            }
+            Array.Sort(samples);
+            Log($"{nodes} nodes: median {Stats.Quantile(samples, 0.5):F0} ms, max {samples[^1]:F0} ms over {writes} writes");
+            return samples;
+        }
+        finally
+        {
+            foreach (var node in all)
+                await node.DisposeAsync();
+        }
+    }
+
+    private static async Task<TimeSpan> WriteAndWaitAsync(List<AkkaDDataNode> nodes, string key)
+    {
+        var sw = Stopwatch.StartNew();
+        await nodes[0].PutAsync([KeyValuePair.Create(key, "v")]);
+        await WaitUntilAsync(async () =>
+        {
+            foreach (var node in nodes.Skip(1))
+            {
+                if ((await node.ReadLocalAsync())?.ContainsKey(key) != true)
+                    return false;
+            }
+            return true;
+        }, $"write {key} never reached every node");
+        return sw.Elapsed;
+    }
+
+    private static string KeyOf(int n) => $"key-{n:D6}";
+
+    // Bounded polling of local reads: a subscription would add Akka's 500 ms notify interval.
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (sw.Elapsed > Limit)
+                throw new TimeoutException(failure);
+            await Task.Delay(2);
+        }
+    }
+
+    private static void Log(string text) => Console.Error.WriteLine($"[ddata] {text}");
+
+    // TODO(Horde.Net): run the same two scenarios on Horde.Net.Crdt replicas over the cluster transport
+    // (same keys and values, same node counts, bytes through AkkaDDataNode-style counting proxies) and
+    // add a Horde.Net column in RunAsync.
+
+    /// <summary>Runs every convergence scenario and returns the markdown table.</summary>
+    public static async Task<string> RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
+    {
+        var rows = new List<string>
+        {
+            "| scenario | Akka.DistributedData 1.5.73 (LWWDictionary) |",
+            "|---|---:|",
+        };
+        foreach (var keys in keyCounts)
+        {
+            var (time, bytes, up) = await FreshReplicaAsync(keys);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| fresh replica receives {keys:N0} keys (3 nodes): time from join / bytes | {time.TotalSeconds:F2} s ({up.TotalSeconds:F2} s of it to Up) / {bytes / 1e6:F2} MB |"));
+        }
+        foreach (var nodes in nodeCounts)
+        {
+            var samples = await WriteVisibleAsync(nodes, writes);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| one write visible on all of {nodes} nodes: median / max of {writes} | {Stats.Quantile(samples, 0.5):F0} ms / {samples[^1]:F0} ms |"));
+        }
+        return string.Join(Environment.NewLine, rows);
+    }
+}

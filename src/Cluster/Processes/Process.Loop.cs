@@ -6,9 +6,35 @@ namespace Horde.Net.Cluster;
 // The life of a process: init, the message loop, terminate, and death (which tells links, monitors and the node).
 public abstract partial class Process
 {
-    private async Task RunAsync()
+    // Scheduling: a process is either idle (nothing queued, not on the thread pool) or scheduled (queued on the thread
+    // pool, or running). Whoever moves it from idle to scheduled queues it, preferring the current thread's local
+    // queue: a process woken by a message it just got usually runs next on the same thread, without a cross-thread
+    // wake-up. After Throughput messages it yields the thread, so one busy process cannot starve the others.
+    private const int Throughput = 100;
+    private const int Idle = 0, Scheduled = 1;
+    private int _scheduling = Scheduled; // scheduled from birth: init runs first, then whatever arrived meanwhile
+    private bool _initialized;
+
+    internal bool Post(in Envelope envelope)
     {
-        var started = _started!;
+        if (!_mailbox.Writer.TryWrite(envelope))
+            return false;
+        if (Volatile.Read(ref _scheduling) == Idle && Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) == Idle)
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        return true;
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_initialized)
+            RunMessages();
+        else
+            _ = RunInitAsync(_started!);
+    }
+
+    private async Task RunInitAsync(TaskCompletionSource<Pid> started)
+    {
+        _initialized = true;
         _started = null;
         try
         {
@@ -25,9 +51,89 @@ public abstract partial class Process
             return;
         }
         if (!started.TrySetResult(Self))
-            return; // the starter gave up waiting and killed us
+        {
+            FailQueuedCalls(); // the starter gave up waiting and killed us
+            return;
+        }
+        RunMessages();
+    }
 
-        var (reason, terminate, crashedCall) = await LoopAsync();
+    private void FailStart(TaskCompletionSource<Pid> started, ExitReason reason)
+    {
+        Die(reason);
+        started.TrySetException(new ProcessStartException(GetType(), reason));
+        FailQueuedCalls();
+    }
+
+    /// <summary>Handles messages until the mailbox is empty, the batch is done, a handler must be awaited, or the process ends.</summary>
+    private void RunMessages()
+    {
+        var reader = _mailbox.Reader;
+        for (var handled = 0; handled < Throughput; handled++)
+        {
+            if (!reader.TryRead(out var envelope))
+            {
+                // Idle, unless something arrived between the failed read and the state change. The exchange is a full
+                // fence: the peek below cannot be reordered before it, so a writer that saw "scheduled" left an item
+                // the peek sees.
+                Interlocked.Exchange(ref _scheduling, Idle);
+                if (!reader.TryPeek(out _) || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
+                    return;
+                continue;
+            }
+            if (!IsAlive)
+            {
+                FailCall(envelope);
+                FailQueuedCalls();
+                return;
+            }
+            ValueTask handling;
+            try
+            {
+                handling = Dispatch(envelope);
+                if (handling.IsCompletedSuccessfully)
+                    handling.GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                _ = FinishAsync(ExitReason.Error(e), terminate: true, envelope);
+                return;
+            }
+            if (!handling.IsCompletedSuccessfully)
+            {
+                _ = AwaitHandlerAsync(handling, envelope);
+                return;
+            }
+            if (_stopRequest is { } stop)
+            {
+                _ = FinishAsync(stop, terminate: true, default);
+                return;
+            }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private async Task AwaitHandlerAsync(ValueTask handling, Envelope envelope)
+    {
+        try
+        {
+            await handling;
+        }
+        catch (Exception e)
+        {
+            await FinishAsync(ExitReason.Error(e), terminate: true, envelope);
+            return;
+        }
+        if (_stopRequest is { } stop)
+            await FinishAsync(stop, terminate: true, default);
+        else if (!IsAlive)
+            FailQueuedCalls();
+        else
+            RunMessages();
+    }
+
+    private async Task FinishAsync(ExitReason reason, bool terminate, Envelope crashedCall)
+    {
         if (terminate && IsAlive)
         {
             try
@@ -42,47 +148,8 @@ public abstract partial class Process
         Die(reason);
         // The caller whose request crashed the process hears of it only now, when links and monitors have been told:
         // whatever it does next sees the process gone (and, under a supervisor, its restart already queued).
-        crashedCall.Fail(new ProcessExitedException(Self, reason));
+        crashedCall.Fail(new ProcessExitedException(Self, _exitReason ?? reason));
         FailQueuedCalls();
-    }
-
-    private void FailStart(TaskCompletionSource<Pid> started, ExitReason reason)
-    {
-        Die(reason);
-        started.TrySetException(new ProcessStartException(GetType(), reason));
-        FailQueuedCalls();
-    }
-
-    private async ValueTask<(ExitReason Reason, bool Terminate, Envelope CrashedCall)> LoopAsync()
-    {
-        var reader = _mailbox.Reader;
-        while (true)
-        {
-            while (reader.TryRead(out var envelope))
-            {
-                if (!IsAlive)
-                {
-                    FailCall(envelope);
-                    return (_exitReason!, false, default);
-                }
-                try
-                {
-                    var handled = Dispatch(envelope);
-                    if (handled.IsCompletedSuccessfully)
-                        handled.GetAwaiter().GetResult();
-                    else
-                        await handled;
-                }
-                catch (Exception e)
-                {
-                    return (ExitReason.Error(e), true, envelope);
-                }
-                if (_stopRequest is { } stop)
-                    return (stop, true, default);
-            }
-            if (!IsAlive || !await reader.WaitToReadAsync())
-                return (_exitReason ?? ExitReason.NoProc, false, default);
-        }
     }
 
     private ValueTask Dispatch(in Envelope envelope)

@@ -173,9 +173,6 @@ public abstract partial class Process : IThreadPoolWorkItem
         }
     }
 
-    internal bool Post(in Envelope envelope) => _mailbox.Writer.TryWrite(envelope);
-
-    void IThreadPoolWorkItem.Execute() => _ = RunAsync();
 
     private void LogUnhandled(object message) =>
         Logger.LogWarning("Process {Pid} ({Type}) dropped an unhandled {MessageType}.", Self, GetType().Name, message.GetType().FullName);

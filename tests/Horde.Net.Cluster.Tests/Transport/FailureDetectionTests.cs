@@ -42,8 +42,10 @@ public sealed class FailureDetectionTests
         TestCluster.Partition(cluster[0], cluster[1]);
         var within = cluster[0].Options.FailureThreshold * 3;
         var downs = new[] { await probe.ExpectAsync<NodeDown>(within), await other.ExpectAsync<NodeDown>(within) };
-        // Whichever detector fires first closes the stream, so the other side may see the close instead of the silence.
-        Assert.Contains(downs, down => down.Reason.Contains("silent", StringComparison.Ordinal));
+        // Whichever detector fires first closes the stream, so the other side may see the close instead of the silence;
+        // neither may look like a graceful leave.
+        Assert.True(downs.Any(d => d.Reason.Contains("silent", StringComparison.Ordinal)) || downs.All(d => d.Reason.Contains("failed", StringComparison.Ordinal)),
+            $"reasons: {string.Join(" | ", downs.Select(d => d.Reason))}");
 
         TestCluster.Heal(cluster[0], cluster[1]);
         Assert.True(await cluster[0].ConnectAsync(cluster[1].Name));

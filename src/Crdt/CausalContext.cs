@@ -135,6 +135,14 @@ public sealed class CausalContext
         return changed;
     }
 
+    /// <summary>Records every counter from 1 to <paramref name="max"/> of <paramref name="replica"/> as seen.</summary>
+    internal void SetPrefix(ulong replica, ulong max)
+    {
+        var prefix = new CausalContext();
+        prefix._vector[replica] = max;
+        UnionWith(prefix);
+    }
+
     /// <summary>The highest counter seen from <paramref name="replica"/> (0 if none).</summary>
     public ulong MaxCounter(ulong replica)
     {

@@ -141,7 +141,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
-        var session = new RepairSession(++_nextSessionId, nowMs);
+        var session = new RepairSession(nowMs);
         foreach (var leaf in leaves.Order())
         {
             session.Pending.AddLast(new WireRange(HashTree.LeafLow(leaf), HashTree.LeafHigh(leaf)));
@@ -152,16 +152,27 @@ public sealed partial class ReplicaCore<TKey, TValue>
         PushNext(peer, session, nowMs);
     }
 
-    /// <summary>Sends the next chunk of ranges (all our keys in them), or ends the session when none are left.</summary>
+    /// <summary>
+    /// Keeps up to <see cref="ReplicaOptions.MaxPushesInFlight"/> pushes outstanding (each covering its ranges
+    /// completely), or ends the session when nothing is pending or in flight.
+    /// </summary>
     private void PushNext(ulong peer, RepairSession session, long nowMs)
     {
-        if (session.Pending.Count == 0)
+        if (session.Pending.Count == 0 && session.InFlight.Count == 0)
         {
             _sessions.Remove(peer);
             CrdtMetrics.RepairDuration.Record(nowMs - session.StartedMs);
             return;
         }
 
+        while (session.Pending.Count > 0 && session.InFlight.Count < Math.Max(1, _options.MaxPushesInFlight))
+        {
+            PushChunk(peer, session, nowMs);
+        }
+    }
+
+    private void PushChunk(ulong peer, RepairSession session, long nowMs)
+    {
         var ranges = new List<WireRange>();
         var keys = new List<WireKey>();
         while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
@@ -193,11 +204,12 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
-        session.InFlight = [.. ranges];
+        var id = ++_nextSessionId;
+        session.InFlight[id] = [.. ranges];
         session.LastActivityMs = nowMs;
         Stats.KeysSent += keys.Count;
         CrdtMetrics.KeysSent.Add(keys.Count);
-        SendMessage(peer, new RangePush(session.Id, session.InFlight, [.. keys]));
+        SendMessage(peer, new RangePush(id, session.InFlight[id], [.. keys]));
     }
 
     private void OnRangePush(ulong from, RangePush push, long nowMs)
@@ -285,7 +297,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnRangeReply(ulong from, RangeReply reply, long nowMs)
     {
-        if (!_sessions.TryGetValue(from, out var session) || session.Id != reply.Session || session.InFlight is not { } sent)
+        if (!_sessions.TryGetValue(from, out var session) || !session.InFlight.Remove(reply.Session, out var sent))
         {
             return; // stale: the session was abandoned or replaced
         }
@@ -344,7 +356,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
             session.Pending.AddFirst(remainder[i]);
         }
 
-        session.InFlight = null;
         session.LastActivityMs = nowMs;
         if (covered.Length == 0 && sent.Length > 0)
         {

@@ -95,6 +95,6 @@ public static class CrdtSimulation
         Console.WriteLine(
             $"fresh replica receives {keys:N0} keys (default max_sync_size {new ReplicaOptions().MaxSyncSize}): {(ok ? "all" : "NOT all")} " +
             $"{fresh.Count:N0} received, original keeps {original.Count:N0}; simulated {cluster.NowMs - start} ms at 1 ms latency; " +
-            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts");
+            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts; bytes by kind: {string.Join(", ", cluster.Network.BytesByKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1e3:F0} kB"))}");
     }
 }

@@ -34,6 +34,9 @@ internal sealed class SimulatedNetwork(int seed)
 
     public Dictionary<ulong, long> MessagesSent { get; } = [];
 
+    /// <summary>Bytes sent per message kind.</summary>
+    public Dictionary<string, long> BytesByKind { get; } = [];
+
     public int Malformed { get; private set; }
 
     /// <summary>The most keys seen in one message (deltas, repairs): must stay within max_sync_size.</summary>
@@ -60,6 +63,8 @@ internal sealed class SimulatedNetwork(int seed)
         MaxKeysPerMessage = Math.Max(MaxKeysPerMessage, keys);
         BytesSent[from] = BytesSent.GetValueOrDefault(from) + bytes.Length;
         MessagesSent[from] = MessagesSent.GetValueOrDefault(from) + 1;
+        var kind = message.GetType().Name;
+        BytesByKind[kind] = BytesByKind.GetValueOrDefault(kind) + bytes.Length;
         if (Blocked?.Invoke(from, to) == true || _random.NextDouble() < Faults.DropProbability)
         {
             return;

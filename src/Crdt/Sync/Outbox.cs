@@ -11,6 +11,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     private int _head;
     private int _sent;
     private ulong _headSeq = firstSeq;
+    private int _backoff = 1;
 
     /// <summary>Deltas queued but not acknowledged.</summary>
     public int Outstanding => _items.Count - _head;
@@ -48,15 +49,20 @@ internal sealed class Outbox(ulong firstSeq, int limit)
         return count;
     }
 
-    /// <summary>Sends again everything sent but not acknowledged, if the last send is older than <paramref name="resendAfterMs"/>.</summary>
+    /// <summary>
+    /// Sends again everything sent but not acknowledged, once the last send is older than
+    /// <paramref name="resendAfterMs"/>; the wait doubles (up to 32 times) while no acknowledgement comes, so a
+    /// silent neighbour is not flooded.
+    /// </summary>
     public int Resend(ulong to, int batchSize, long nowMs, int resendAfterMs, Action<ulong, SyncMessage> send)
     {
-        if (_head == _sent || nowMs - LastSendMs < resendAfterMs)
+        if (_head == _sent || nowMs - LastSendMs < (long)resendAfterMs * _backoff)
         {
             return 0;
         }
 
         LastSendMs = nowMs;
+        _backoff = Math.Min(_backoff * 2, 32);
         return SendRange(_head, _sent, to, batchSize, send);
     }
 
@@ -73,6 +79,11 @@ internal sealed class Outbox(ulong firstSeq, int limit)
                 _acked[index] = true;
                 newlyAcked++;
             }
+        }
+
+        if (newlyAcked > 0)
+        {
+            _backoff = 1;
         }
 
         while (_head < _sent && _acked[_head])

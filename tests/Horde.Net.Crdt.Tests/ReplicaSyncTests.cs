@@ -36,6 +36,7 @@ public class ReplicaSyncTests
         }
 
         var fresh = cluster.Add();
+        Assert.False(fresh.HasSynced);
         var converged = cluster.RunUntil(cluster.NowMs + 60_000, () => fresh.Count == 100_000 && cluster.Converged());
 
         Assert.True(converged, $"fresh replica has {fresh.Count} keys, original {original.Count}");
@@ -43,5 +44,6 @@ public class ReplicaSyncTests
         Assert.Equal(original.ToDictionary().OrderBy(p => p.Key), fresh.ToDictionary().OrderBy(p => p.Key));
         Assert.True(cluster.Network.MaxKeysPerMessage <= Defaults.MaxSyncSize, $"a message carried {cluster.Network.MaxKeysPerMessage} keys");
         Assert.True(fresh.Map.Context.SetEquals(original.Map.Context));
+        Assert.True(cluster.RunUntil(cluster.NowMs + 1_000, () => fresh.HasSynced), "the fresh replica never learned it is in sync");
     }
 }

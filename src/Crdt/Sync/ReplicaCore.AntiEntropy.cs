@@ -75,6 +75,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnTreeRoot(ulong from, TreeRoot root)
     {
+        HasSynced |= root.Root == _map.Tree.Root;
         if (root.Root != _map.Tree.Root)
         {
             SendLevel(from, 1, [.. Enumerable.Range(0, HashTree.Fanout)]);
@@ -121,6 +122,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         if (differing.Count == 0)
         {
+            HasSynced = true;
             return;
         }
 
@@ -160,8 +162,12 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         if (session.Pending.Count == 0 && session.InFlight.Count == 0)
         {
+            HasSynced = true;
             _sessions.Remove(peer);
             CrdtMetrics.RepairDuration.Record(nowMs - session.StartedMs);
+
+            // Confirm at once: the peer learns it is in sync (or the walk finds what changed meanwhile).
+            StartRound(peer);
             return;
         }
 

@@ -79,6 +79,12 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Running totals of sync work.</summary>
     public SyncStats Stats { get; } = new();
 
+    /// <summary>
+    /// Whether this replica has once been found equal to a peer (equal roots) or finished repairing the
+    /// differences with one: a readiness signal for a node that joined a cluster with existing state.
+    /// </summary>
+    public bool HasSynced { get; private set; }
+
     /// <summary>Current neighbours.</summary>
     public IReadOnlyCollection<ulong> Neighbours => _outboxes.Keys;
 
@@ -172,7 +178,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
     public bool OnMessage(ulong from, SyncMessage message, long nowMs)
     {
-        ThrowIfClosed();
+        if (_closed)
+        {
+            return true; // late deliveries after shutdown are simply dropped
+        }
+
         Stats.MessagesReceived++;
         try
         {
@@ -225,7 +235,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Periodic work: ships and resends deltas, starts anti-entropy rounds, expires stalled repairs, persists.</summary>
     public void OnTick(long nowMs)
     {
-        ThrowIfClosed();
+        if (_closed)
+        {
+            return;
+        }
+
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {

@@ -1,0 +1,129 @@
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>
+/// The key deltas queued for one neighbour, numbered so the neighbour can acknowledge them, and kept until it
+/// does. Bounded: past the limit the queue is dropped and the neighbour marked for repair by anti-entropy.
+/// </summary>
+internal sealed class Outbox(ulong firstSeq, int limit)
+{
+    private readonly List<WireKey> _items = [];
+    private readonly List<bool> _acked = [];
+    private int _head;
+    private int _sent;
+    private ulong _headSeq = firstSeq;
+    private int _backoff = 1;
+
+    /// <summary>Deltas queued but not acknowledged.</summary>
+    public int Outstanding => _items.Count - _head;
+
+    /// <summary>Set when deltas were dropped; anti-entropy must run with this neighbour.</summary>
+    public bool NeedsRepair { get; set; }
+
+    public long LastSendMs { get; private set; }
+
+    /// <summary>Queues a delta; returns false (and drops the queue) when the limit is reached.</summary>
+    public bool Add(WireKey delta)
+    {
+        if (Outstanding >= limit)
+        {
+            Clear();
+            NeedsRepair = true;
+            return false;
+        }
+
+        _items.Add(delta);
+        _acked.Add(false);
+        return true;
+    }
+
+    /// <summary>Sends what was never sent, in batches of at most <paramref name="batchSize"/> keys.</summary>
+    public int SendNew(ulong to, int batchSize, long nowMs, Action<ulong, SyncMessage> send)
+    {
+        var count = SendRange(_sent, _items.Count, to, batchSize, send);
+        if (count > 0)
+        {
+            _sent = _items.Count;
+            LastSendMs = nowMs;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Sends again everything sent but not acknowledged, once the last send is older than
+    /// <paramref name="resendAfterMs"/>; the wait doubles (up to 32 times) while no acknowledgement comes, so a
+    /// silent neighbour is not flooded.
+    /// </summary>
+    public int Resend(ulong to, int batchSize, long nowMs, int resendAfterMs, Action<ulong, SyncMessage> send)
+    {
+        if (_head == _sent || nowMs - LastSendMs < (long)resendAfterMs * _backoff)
+        {
+            return 0;
+        }
+
+        LastSendMs = nowMs;
+        _backoff = Math.Min(_backoff * 2, 32);
+        return SendRange(_head, _sent, to, batchSize, send);
+    }
+
+    /// <summary>Marks the deltas numbered <paramref name="first"/> to <paramref name="last"/> received; returns how many were newly acknowledged.</summary>
+    public int Acknowledge(ulong first, ulong last)
+    {
+        var newlyAcked = 0;
+        var sentEnd = _headSeq + (ulong)(_sent - _head);
+        for (var seq = Math.Max(first, _headSeq); seq <= last && seq < sentEnd; seq++)
+        {
+            var index = _head + (int)(seq - _headSeq);
+            if (!_acked[index])
+            {
+                _acked[index] = true;
+                newlyAcked++;
+            }
+        }
+
+        if (newlyAcked > 0)
+        {
+            _backoff = 1;
+        }
+
+        while (_head < _sent && _acked[_head])
+        {
+            _head++;
+            _headSeq++;
+        }
+
+        if (_head > 1024 && _head > _items.Count / 2)
+        {
+            _items.RemoveRange(0, _head);
+            _acked.RemoveRange(0, _head);
+            _sent -= _head;
+            _head = 0;
+        }
+
+        return newlyAcked;
+    }
+
+    /// <summary>Drops everything queued.</summary>
+    public int Clear()
+    {
+        var dropped = Outstanding;
+        _headSeq += (ulong)dropped;
+        _items.Clear();
+        _acked.Clear();
+        _head = _sent = 0;
+        return dropped;
+    }
+
+    private int SendRange(int from, int to, ulong peer, int batchSize, Action<ulong, SyncMessage> send)
+    {
+        var count = 0;
+        for (var start = from; start < to; start += batchSize)
+        {
+            var length = Math.Min(batchSize, to - start);
+            send(peer, new DeltaBatch(_headSeq + (ulong)(start - _head), _items.GetRange(start, length).ToArray()));
+            count += length;
+        }
+
+        return count;
+    }
+}

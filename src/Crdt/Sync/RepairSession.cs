@@ -1,0 +1,15 @@
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>One side's state of repairing the hash ranges found to differ with one peer.</summary>
+internal sealed class RepairSession(long startedMs)
+{
+    public long StartedMs { get; } = startedMs;
+
+    /// <summary>Ranges still to push, in order.</summary>
+    public LinkedList<WireRange> Pending { get; } = new();
+
+    /// <summary>Pushes awaiting their reply: push id to the ranges it covered.</summary>
+    public Dictionary<ulong, WireRange[]> InFlight { get; } = [];
+
+    public long LastActivityMs { get; set; } = startedMs;
+}

@@ -1,0 +1,432 @@
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>
+/// Anti-entropy: each round compares root hashes with one neighbour (the whole idle cost), descends the hash
+/// tree only where it differs, then repairs the differing leaves range by range, at most max_sync_size keys per
+/// message. A repair message carries entries and dead dots only, never a causal context, so the receiver records
+/// as seen exactly the dots it received (the invariant delta_crdt_ex breaks in its issues #45 and #65).
+/// </summary>
+public sealed partial class ReplicaCore<TKey, TValue>
+{
+    private readonly Dictionary<ulong, RepairSession> _sessions = [];
+    private readonly Dictionary<ulong, long> _lastPushReceivedMs = [];
+    private ulong[] _roundRobin = [];
+    private int _roundRobinNext;
+    private long _nextRoundMs;
+    private ulong _nextSessionId;
+
+    private void StartRounds(long nowMs)
+    {
+        foreach (var (peer, outbox) in _outboxes)
+        {
+            if (outbox.NeedsRepair && !Busy(peer, nowMs))
+            {
+                outbox.NeedsRepair = false;
+                StartRound(peer);
+            }
+        }
+
+        if (nowMs < _nextRoundMs || _roundRobin.Length == 0)
+        {
+            return;
+        }
+
+        _nextRoundMs = nowMs + _options.SyncIntervalMs;
+        var fanout = Math.Min(_options.AntiEntropyFanout, _roundRobin.Length);
+        for (var i = 0; i < fanout; i++)
+        {
+            var peer = _roundRobin[_roundRobinNext++ % _roundRobin.Length];
+            if (!Busy(peer, nowMs))
+            {
+                StartRound(peer);
+            }
+        }
+    }
+
+    private bool Busy(ulong peer, long nowMs) =>
+        _sessions.ContainsKey(peer)
+        || (_lastPushReceivedMs.TryGetValue(peer, out var at) && nowMs - at < _options.SessionTimeoutMs);
+
+    private void StartRound(ulong peer)
+    {
+        Stats.Rounds++;
+        CrdtMetrics.Rounds.Add(1);
+        SendMessage(peer, new TreeRoot(_map.Tree.Root, _map.Context.Digest()));
+    }
+
+    private void ExpireSessions(long nowMs)
+    {
+        foreach (var (peer, session) in _sessions.ToList())
+        {
+            if (nowMs - session.LastActivityMs > _options.SessionTimeoutMs)
+            {
+                _sessions.Remove(peer);
+            }
+        }
+
+        foreach (var (peer, at) in _lastPushReceivedMs.ToList())
+        {
+            if (nowMs - at > _options.SessionTimeoutMs)
+            {
+                _lastPushReceivedMs.Remove(peer);
+            }
+        }
+    }
+
+    private void OnTreeRoot(ulong from, TreeRoot root)
+    {
+        HasSynced |= root.Root == _map.Tree.Root;
+        if (root.Root != _map.Tree.Root)
+        {
+            SendLevel(from, 1, [.. Enumerable.Range(0, HashTree.Fanout)]);
+        }
+        else if (root.ContextDigest != _map.Context.Digest())
+        {
+            SendMessage(from, new ContextShare(_map.Tree.Root, WireContext.From(_map.Context), IsReply: false));
+        }
+    }
+
+    private void SendLevel(ulong to, int level, int[] nodes)
+    {
+        var hashes = new ulong[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            hashes[i] = _map.Tree.Node(level, nodes[i]);
+        }
+
+        SendMessage(to, new TreeLevel(level, nodes, hashes));
+    }
+
+    private void OnTreeLevel(ulong from, TreeLevel message, long nowMs)
+    {
+        var nodes = Require(message.Nodes, "tree nodes");
+        var hashes = Require(message.Hashes, "tree hashes");
+        if (message.Level < 1 || message.Level > HashTree.LeafLevel || nodes.Length != hashes.Length || nodes.Length > HashTree.NodeCount(message.Level))
+        {
+            throw new InvalidDataException("Malformed tree level.");
+        }
+
+        var differing = new List<int>();
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (nodes[i] < 0 || nodes[i] >= HashTree.NodeCount(message.Level))
+            {
+                throw new InvalidDataException("Tree node out of range.");
+            }
+
+            if (_map.Tree.Node(message.Level, nodes[i]) != hashes[i])
+            {
+                differing.Add(nodes[i]);
+            }
+        }
+
+        if (differing.Count == 0)
+        {
+            HasSynced = true;
+            return;
+        }
+
+        if (message.Level < HashTree.LeafLevel)
+        {
+            SendLevel(from, message.Level + 1, [.. differing.SelectMany(n => Enumerable.Range(n * HashTree.Fanout, HashTree.Fanout))]);
+        }
+        else
+        {
+            StartRepair(from, differing, nowMs);
+        }
+    }
+
+    private void StartRepair(ulong peer, List<int> leaves, long nowMs)
+    {
+        if (_sessions.ContainsKey(peer))
+        {
+            return;
+        }
+
+        var session = new RepairSession(nowMs);
+        foreach (var leaf in leaves.Order())
+        {
+            session.Pending.AddLast(new WireRange(HashTree.LeafLow(leaf), HashTree.LeafHigh(leaf)));
+        }
+
+        _sessions[peer] = session;
+        Stats.RepairSessions++;
+        PushNext(peer, session, nowMs);
+    }
+
+    /// <summary>
+    /// Keeps up to <see cref="ReplicaOptions.MaxPushesInFlight"/> pushes outstanding (each covering its ranges
+    /// completely), or ends the session when nothing is pending or in flight.
+    /// </summary>
+    private void PushNext(ulong peer, RepairSession session, long nowMs)
+    {
+        if (session.Pending.Count == 0 && session.InFlight.Count == 0)
+        {
+            HasSynced = true;
+            _sessions.Remove(peer);
+            CrdtMetrics.RepairDuration.Record(nowMs - session.StartedMs);
+
+            // Confirm at once: the peer learns it is in sync (or the walk finds what changed meanwhile).
+            StartRound(peer);
+            return;
+        }
+
+        while (session.Pending.Count > 0 && session.InFlight.Count < Math.Max(1, _options.MaxPushesInFlight))
+        {
+            PushChunk(peer, session, nowMs);
+        }
+    }
+
+    private void PushChunk(ulong peer, RepairSession session, long nowMs)
+    {
+        var ranges = new List<WireRange>();
+        var keys = new List<WireKey>();
+        while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
+        {
+            var range = node.Value;
+            var states = _map.KeysInRange(range.Low, range.High).OrderBy(s => s.Hash).ToList();
+            var take = RangeCutter.Take([.. states.Select(s => s.Hash)], _options.MaxSyncSize - keys.Count, keys.Count == 0);
+            if (take == 0 && states.Count > 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < take; i++)
+            {
+                keys.Add(_codec.Encode(states[i], states[i].Entries));
+            }
+
+            if (take == states.Count)
+            {
+                ranges.Add(range);
+                session.Pending.RemoveFirst();
+            }
+            else
+            {
+                var last = states[take - 1].Hash;
+                ranges.Add(new WireRange(range.Low, last));
+                node.Value = new WireRange(last + 1, range.High);
+                break;
+            }
+        }
+
+        var id = ++_nextSessionId;
+        session.InFlight[id] = [.. ranges];
+        session.LastActivityMs = nowMs;
+        Stats.KeysSent += keys.Count;
+        CrdtMetrics.KeysSent.Add(keys.Count);
+        SendMessage(peer, new RangePush(id, session.InFlight[id], [.. keys]));
+    }
+
+    private void OnRangePush(ulong from, RangePush push, long nowMs)
+    {
+        var ranges = Require(push.Ranges, "ranges");
+        var keys = Require(push.Keys, "keys");
+        foreach (var range in ranges)
+        {
+            Require(range, "range");
+            if (range.Low > range.High || HashTree.LeafOf(range.Low) != HashTree.LeafOf(range.High))
+            {
+                throw new InvalidDataException("A range must lie within one leaf.");
+            }
+        }
+
+        // Both sides may have found the difference; the lower replica id drives, the other stands down.
+        if (_sessions.ContainsKey(from) && ReplicaId > from)
+        {
+            _sessions.Remove(from);
+        }
+
+        _lastPushReceivedMs[from] = nowMs;
+
+        var pushedDots = new HashSet<Dot>();
+        var reply = new List<WireKey>();
+        foreach (var wire in keys)
+        {
+            var (key, hash, entries, dead) = Decode(wire);
+            if (!InAny(ranges, hash))
+            {
+                throw new InvalidDataException("A pushed key lies outside the pushed ranges.");
+            }
+
+            var deadHere = new List<Dot>();
+            Apply(key, hash, entries, dead, deadHere);
+            foreach (var entry in entries)
+            {
+                pushedDots.Add(entry.Dot);
+            }
+
+            if (deadHere.Count > 0)
+            {
+                reply.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
+            }
+        }
+
+        // Tell the pusher what it lacks in the ranges, as far as the budget allows; the rest of the
+        // ranges stays uncovered and the pusher sends it again.
+        var covered = new List<WireRange>();
+        var budget = _options.MaxSyncSize;
+        foreach (var range in ranges)
+        {
+            var missing = _map.KeysInRange(range.Low, range.High)
+                .Select(s => (State: s, Entries: s.Entries.Where(e => !pushedDots.Contains(e.Dot)).ToArray()))
+                .Where(x => x.Entries.Length > 0)
+                .OrderBy(x => x.State.Hash)
+                .ToList();
+            var take = RangeCutter.Take([.. missing.Select(x => x.State.Hash)], budget, budget == _options.MaxSyncSize);
+            if (take == 0 && missing.Count > 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < take; i++)
+            {
+                reply.Add(_codec.Encode(missing[i].State, missing[i].Entries));
+            }
+
+            budget -= take;
+            Stats.KeysSent += take;
+            CrdtMetrics.KeysSent.Add(take);
+            if (take == missing.Count)
+            {
+                covered.Add(range);
+            }
+            else
+            {
+                covered.Add(new WireRange(range.Low, missing[take - 1].State.Hash));
+                break;
+            }
+        }
+
+        SendMessage(from, new RangeReply(push.Session, [.. covered], [.. reply]));
+    }
+
+    private void OnRangeReply(ulong from, RangeReply reply, long nowMs)
+    {
+        if (!_sessions.TryGetValue(from, out var session) || !session.InFlight.Remove(reply.Session, out var sent))
+        {
+            return; // stale: the session was abandoned or replaced
+        }
+
+        var covered = Require(reply.Covered, "covered ranges");
+        var keys = Require(reply.Keys, "keys");
+        if (!IsPrefix(covered, sent))
+        {
+            // A reply meant for an earlier incarnation's session with the same number: stale, not hostile.
+            _sessions.Remove(from);
+            return;
+        }
+
+        var repairs = new List<WireKey>();
+        foreach (var wire in keys)
+        {
+            var (key, hash, entries, dead) = Decode(wire);
+            if (!InAny(sent, hash))
+            {
+                throw new InvalidDataException("A reply key lies outside the pushed ranges.");
+            }
+
+            var deadHere = new List<Dot>();
+            Apply(key, hash, entries, dead, deadHere);
+            if (deadHere.Count > 0)
+            {
+                repairs.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
+            }
+        }
+
+        if (repairs.Count > 0)
+        {
+            SendMessage(from, new Repair([.. repairs]));
+        }
+
+        // Whatever the reply did not cover goes back to the front of the queue.
+        var remainder = new List<WireRange>();
+        if (covered.Length == 0)
+        {
+            remainder.AddRange(sent);
+        }
+        else
+        {
+            var last = covered[^1];
+            var whole = sent[covered.Length - 1];
+            if (last.High < whole.High)
+            {
+                remainder.Add(new WireRange(last.High + 1, whole.High));
+            }
+
+            remainder.AddRange(sent.Skip(covered.Length));
+        }
+
+        for (var i = remainder.Count - 1; i >= 0; i--)
+        {
+            session.Pending.AddFirst(remainder[i]);
+        }
+
+        session.LastActivityMs = nowMs;
+        if (covered.Length == 0 && sent.Length > 0)
+        {
+            // No progress possible from this reply; leave the rest to a later round.
+            _sessions.Remove(from);
+            return;
+        }
+
+        PushNext(from, session, nowMs);
+    }
+
+    private void OnRepair(Repair repair)
+    {
+        foreach (var wire in Require(repair.Keys, "keys"))
+        {
+            ApplyWire(wire, deadHere: null);
+        }
+    }
+
+    private void OnContextShare(ulong from, ContextShare share)
+    {
+        if (share.Root != _map.Tree.Root)
+        {
+            return; // the states moved apart since; adopting now could claim dots of entries not received
+        }
+
+        var theirs = Require(share.Context, "context").ToContext();
+        _dirty |= _map.Context.UnionWith(theirs);
+        if (!share.IsReply && _map.Context.Digest() != theirs.Digest())
+        {
+            SendMessage(from, new ContextShare(_map.Tree.Root, WireContext.From(_map.Context), IsReply: true));
+        }
+    }
+
+    private static bool InAny(WireRange[] ranges, ulong hash)
+    {
+        foreach (var range in ranges)
+        {
+            if (hash >= range.Low && hash <= range.High)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsPrefix(WireRange[] covered, WireRange[] sent)
+    {
+        if (covered.Length > sent.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < covered.Length; i++)
+        {
+            var c = covered[i] ?? throw new InvalidDataException("Missing range.");
+            var s = sent[i];
+            var isLast = i == covered.Length - 1;
+            if (c.Low != s.Low || c.High > s.High || (!isLast && c.High != s.High))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

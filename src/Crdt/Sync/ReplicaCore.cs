@@ -1,0 +1,354 @@
+using System.Collections.Concurrent;
+using Horde.Net.Crdt.Storage;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>
+/// One replica of a replicated AWLWW map, transport-agnostic and deterministic: it holds the map, turns writes
+/// into deltas for its neighbours, applies what neighbours send, and repairs differences by anti-entropy.
+/// It reads no clock, starts no thread and does no I/O of its own (storage writes are handed to
+/// <see cref="IReplicaStorage"/>).
+/// <para>
+/// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
+/// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
+/// <see cref="OnMessage"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
+/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncIntervalMs"/>),
+/// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
+/// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
+/// go to the <see cref="ISyncTransport"/> given at construction; visible changes are raised, in order and after
+/// the state changed, through <see cref="Changed"/>. Reads (<see cref="TryGetValue"/>, <see cref="Take"/>,
+/// <see cref="ToDictionary"/>, <see cref="View"/>) are thread-safe and never wait for the owner.
+/// </para>
+/// </summary>
+/// <typeparam name="TKey">Key type, MessagePack-serializable with <see cref="ReplicaOptions.SerializerOptions"/>.</typeparam>
+/// <typeparam name="TValue">Value type, MessagePack-serializable with <see cref="ReplicaOptions.SerializerOptions"/>.</typeparam>
+public sealed partial class ReplicaCore<TKey, TValue>
+    where TKey : notnull
+{
+    private readonly ReplicaOptions _options;
+    private readonly ISyncTransport _transport;
+    private readonly IReplicaStorage? _storage;
+    private readonly ILogger _logger;
+    private readonly EntryCodec<TKey, TValue> _codec;
+    private readonly AwLwwMap<TKey, TValue> _map;
+    private readonly ConcurrentDictionary<TKey, TValue> _view = new();
+    private readonly List<Diff<TKey, TValue>> _diffs = [];
+    private readonly Action<ulong, SyncMessage> _send;
+    private bool _closed;
+
+    /// <summary>
+    /// Creates a replica, restoring it from <paramref name="storage"/> if that holds a snapshot. A snapshot written
+    /// on <see cref="Close"/> keeps its replica id and counters; any other snapshot keeps its state but gets a new
+    /// id, because it may predate dots the old incarnation already shipped.
+    /// </summary>
+    /// <param name="options">Sync settings.</param>
+    /// <param name="transport">Where outgoing messages go.</param>
+    /// <param name="storage">Optional persistence.</param>
+    /// <param name="newReplicaId">The id to use when a new one is needed; a random one (<see cref="ReplicaIds.NewId"/>) if null.</param>
+    /// <param name="logger">Logs rejected messages.</param>
+    public ReplicaCore(ReplicaOptions options, ISyncTransport transport, IReplicaStorage? storage = null, ulong? newReplicaId = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(transport);
+        _options = options;
+        _transport = transport;
+        _storage = storage;
+        _logger = logger ?? NullLogger.Instance;
+        _codec = new EntryCodec<TKey, TValue>(options.SerializerOptions);
+        _send = SendMessage;
+        var hasher = new MessagePackKeyHasher<TKey>(options.SerializerOptions);
+
+        var snapshot = storage?.Load();
+        var id = snapshot is { ReusableId: true } ? snapshot.ReplicaId : newReplicaId ?? ReplicaIds.NewId();
+        _map = new AwLwwMap<TKey, TValue>(id, hasher);
+        if (snapshot is not null)
+        {
+            Restore(snapshot);
+        }
+
+        // Session numbers differ between incarnations of one id, so stale replies do not match new sessions.
+        _nextSessionId = Hashing.Mix(_map.ReplicaId, _map.Counter, (ulong)_map.Clock.Last.Physical) >> 16;
+    }
+
+    /// <summary>This incarnation's replica id (the id peers address it by).</summary>
+    public ulong ReplicaId => _map.ReplicaId;
+
+    /// <summary>Running totals of sync work.</summary>
+    public SyncStats Stats { get; } = new();
+
+    /// <summary>
+    /// Whether this replica has once been found equal to a peer (equal roots) or finished repairing the
+    /// differences with one: a readiness signal for a node that joined a cluster with existing state.
+    /// </summary>
+    public bool HasSynced { get; private set; }
+
+    /// <summary>Current neighbours.</summary>
+    public IReadOnlyCollection<ulong> Neighbours => _outboxes.Keys;
+
+    /// <summary>
+    /// Raised after every change of visible values, in order: <c>add k v</c> / <c>remove k</c>. Runs on the owner's
+    /// call; the list is the handler's to keep.
+    /// </summary>
+    public event Action<IReadOnlyList<Diff<TKey, TValue>>>? Changed;
+
+    /// <summary>A live, thread-safe read view of the map.</summary>
+    public IReadOnlyDictionary<TKey, TValue> View => _view;
+
+    /// <summary>Number of keys (thread-safe).</summary>
+    public int Count => _view.Count;
+
+    /// <summary>Root of the anti-entropy hash tree (owner thread only): equal on replicas holding the same entries.</summary>
+    public ulong RootHash => _map.Tree.Root;
+
+    internal AwLwwMap<TKey, TValue> Map => _map;
+
+    /// <summary>Reads a key (thread-safe, lock-free).</summary>
+    public bool TryGetValue(TKey key, out TValue value) => _view.TryGetValue(key, out value!);
+
+    /// <summary>Reads several keys; absent ones are left out (thread-safe).</summary>
+    public Dictionary<TKey, TValue> Take(IEnumerable<TKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var result = new Dictionary<TKey, TValue>();
+        foreach (var key in keys)
+        {
+            if (_view.TryGetValue(key, out var value))
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A copy of the whole map (thread-safe; concurrent writes may or may not be included).</summary>
+    public Dictionary<TKey, TValue> ToDictionary() => new(_view);
+
+    /// <summary>Puts a value. The delta ships on the next <see cref="Flush"/> or tick.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="wallClockMs">Current wall-clock time in Unix milliseconds (for the hybrid logical clock).</param>
+    public void Put(TKey key, TValue value, long wallClockMs)
+    {
+        ThrowIfClosed();
+        Ship(_map.Put(key, value, wallClockMs, _diffs));
+        Publish();
+    }
+
+    /// <summary>Deletes a key (no-op if absent).</summary>
+    public void Delete(TKey key)
+    {
+        ThrowIfClosed();
+        if (_map.Remove(key, _diffs) is { } delta)
+        {
+            Ship(delta);
+        }
+
+        Publish();
+    }
+
+    /// <summary>Puts several values (delta_crdt_ex's merge).</summary>
+    public void Merge(IEnumerable<KeyValuePair<TKey, TValue>> pairs, long wallClockMs)
+    {
+        ThrowIfClosed();
+        foreach (var delta in _map.PutMany(pairs, wallClockMs, _diffs))
+        {
+            Ship(delta);
+        }
+
+        Publish();
+    }
+
+    /// <summary>Deletes several keys (delta_crdt_ex's drop).</summary>
+    public void Drop(IEnumerable<TKey> keys)
+    {
+        ThrowIfClosed();
+        foreach (var delta in _map.RemoveMany(keys, _diffs))
+        {
+            Ship(delta);
+        }
+
+        Publish();
+    }
+
+    /// <summary>Handles one message from replica <paramref name="from"/>.</summary>
+    /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
+    public bool OnMessage(ulong from, SyncMessage message, long nowMs)
+    {
+        if (_closed)
+        {
+            return true; // late deliveries after shutdown are simply dropped
+        }
+
+        Stats.MessagesReceived++;
+        try
+        {
+            switch (message)
+            {
+                case DeltaBatch batch:
+                    OnDeltaBatch(from, batch);
+                    break;
+                case DeltaAck ack:
+                    OnDeltaAck(from, ack);
+                    break;
+                case TreeRoot root:
+                    OnTreeRoot(from, root);
+                    break;
+                case TreeLevel level:
+                    OnTreeLevel(from, level, nowMs);
+                    break;
+                case RangePush push:
+                    OnRangePush(from, push, nowMs);
+                    break;
+                case RangeReply reply:
+                    OnRangeReply(from, reply, nowMs);
+                    break;
+                case Repair repair:
+                    OnRepair(repair);
+                    break;
+                case ContextShare share:
+                    OnContextShare(from, share);
+                    break;
+                default:
+                    throw new InvalidDataException($"Unknown sync message {message?.GetType().Name ?? "null"}.");
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or MessagePackSerializationException or ArgumentException or OverflowException)
+        {
+            Stats.Malformed++;
+            _sessions.Remove(from);
+            _logger.LogWarning(e, "Rejected a malformed sync message from replica {Peer:x16}", from);
+            return false;
+        }
+        finally
+        {
+            Publish();
+            Flush(nowMs);
+        }
+    }
+
+    /// <summary>Periodic work: ships and resends deltas, starts anti-entropy rounds, expires stalled repairs, persists.</summary>
+    public void OnTick(long nowMs)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        Flush(nowMs);
+        foreach (var (peer, outbox) in _outboxes)
+        {
+            Stats.KeysSent += outbox.Resend(peer, _options.MaxSyncSize, nowMs, _options.ResendAfterMs, _send);
+        }
+
+        ExpireSessions(nowMs);
+        StartRounds(nowMs);
+        PersistIfDue(nowMs);
+    }
+
+    /// <summary>Ships queued deltas to neighbours now.</summary>
+    public void Flush(long nowMs)
+    {
+        foreach (var (peer, outbox) in _outboxes)
+        {
+            Stats.KeysSent += outbox.SendNew(peer, _options.MaxSyncSize, nowMs, _send);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the neighbour set. New neighbours get an anti-entropy round at the next tick (that is how a fresh
+    /// replica catches up); dropped ones lose their queued deltas.
+    /// </summary>
+    public void SetNeighbours(IEnumerable<ulong> neighbours, long nowMs)
+    {
+        ThrowIfClosed();
+        ArgumentNullException.ThrowIfNull(neighbours);
+        var wanted = neighbours.Where(n => n != ReplicaId).ToHashSet();
+        foreach (var gone in _outboxes.Keys.Where(p => !wanted.Contains(p)).ToList())
+        {
+            CrdtMetrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
+            _outboxes.Remove(gone);
+            _sessions.Remove(gone);
+        }
+
+        foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
+        {
+            // Sequence numbers start from the clock so acks meant for an earlier incarnation cannot match.
+            _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+        }
+
+        _roundRobin = [.. _outboxes.Keys.Order()];
+    }
+
+    /// <summary>Ships what is queued and writes a final snapshot that lets the next incarnation keep this replica id.</summary>
+    public void Close(long nowMs)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        Flush(nowMs);
+        if (_storage is not null)
+        {
+            _storage.Save(Snapshot(reusableId: true));
+            _storage.Flush();
+        }
+
+        foreach (var outbox in _outboxes.Values)
+        {
+            CrdtMetrics.OutstandingDeltas.Add(-outbox.Clear());
+        }
+
+        _closed = true;
+    }
+
+    private void SendMessage(ulong to, SyncMessage message)
+    {
+        Stats.MessagesSent++;
+        _transport.Send(to, message);
+    }
+
+    private void Publish()
+    {
+        if (_diffs.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var diff in _diffs)
+        {
+            if (diff.Kind == DiffKind.Add)
+            {
+                _view[diff.Key] = diff.Value!;
+            }
+            else
+            {
+                _view.TryRemove(diff.Key, out _);
+            }
+        }
+
+        _dirty = true;
+        var handler = Changed;
+        if (handler is not null)
+        {
+            var diffs = _diffs.ToArray();
+            _diffs.Clear();
+            handler(diffs);
+        }
+        else
+        {
+            _diffs.Clear();
+        }
+    }
+
+    private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
+
+    private static T Require<T>(T? value, string what)
+        where T : class => value ?? throw new InvalidDataException($"Missing {what}.");
+}

@@ -1,0 +1,26 @@
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>Running totals of one replica's sync work (the simulation and metrics read them).</summary>
+public sealed class SyncStats
+{
+    /// <summary>Messages handed to the transport.</summary>
+    public long MessagesSent { get; internal set; }
+
+    /// <summary>Messages received and handled.</summary>
+    public long MessagesReceived { get; internal set; }
+
+    /// <summary>Key deltas or key contents sent (deltas, repairs).</summary>
+    public long KeysSent { get; internal set; }
+
+    /// <summary>Key deltas or key contents received.</summary>
+    public long KeysReceived { get; internal set; }
+
+    /// <summary>Anti-entropy rounds started (root hashes sent).</summary>
+    public long Rounds { get; internal set; }
+
+    /// <summary>Repair sessions started (ranges found to differ).</summary>
+    public long RepairSessions { get; internal set; }
+
+    /// <summary>Messages rejected as malformed.</summary>
+    public long Malformed { get; internal set; }
+}

@@ -1,0 +1,49 @@
+using Horde.Net.Crdt.Simulation;
+using Horde.Net.Crdt.Sync;
+
+namespace Horde.Net.Crdt.Tests;
+
+public class ReplicaSyncTests
+{
+    private static readonly ReplicaOptions Defaults = new();
+
+    [Fact]
+    public void A_put_and_a_delete_reach_the_other_replica_through_deltas()
+    {
+        var cluster = new SimulatedCluster<string, int>(1, Defaults);
+        var a = cluster.Add();
+        var b = cluster.Add();
+        var seen = new List<Diff<string, int>>();
+        b.Changed += seen.AddRange;
+
+        a.Put("x", 1, cluster.NowMs);
+        a.Flush(cluster.NowMs);
+        Assert.True(cluster.RunUntil(cluster.NowMs + 100, () => b.TryGetValue("x", out _)), "put never arrived");
+        a.Delete("x");
+        a.Flush(cluster.NowMs);
+        Assert.True(cluster.RunUntil(cluster.NowMs + 100, () => b.Count == 0), "delete never arrived");
+        Assert.Equal([new(DiffKind.Add, "x", 1), new(DiffKind.Remove, "x", 0)], seen);
+    }
+
+    [Fact]
+    public void Issue45_a_fresh_replica_receives_all_100k_keys_and_the_original_keeps_them()
+    {
+        var cluster = new SimulatedCluster<int, int>(45, Defaults);
+        var original = cluster.Add();
+        for (var i = 0; i < 100_000; i++)
+        {
+            original.Put(i, i * 7, cluster.NowMs);
+        }
+
+        var fresh = cluster.Add();
+        Assert.False(fresh.HasSynced);
+        var converged = cluster.RunUntil(cluster.NowMs + 60_000, () => fresh.Count == 100_000 && cluster.Converged());
+
+        Assert.True(converged, $"fresh replica has {fresh.Count} keys, original {original.Count}");
+        Assert.Equal(100_000, original.Count);
+        Assert.Equal(original.ToDictionary().OrderBy(p => p.Key), fresh.ToDictionary().OrderBy(p => p.Key));
+        Assert.True(cluster.Network.MaxKeysPerMessage <= Defaults.MaxSyncSize, $"a message carried {cluster.Network.MaxKeysPerMessage} keys");
+        Assert.True(fresh.Map.Context.SetEquals(original.Map.Context));
+        Assert.True(cluster.RunUntil(cluster.NowMs + 1_000, () => fresh.HasSynced), "the fresh replica never learned it is in sync");
+    }
+}

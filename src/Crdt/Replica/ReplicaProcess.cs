@@ -1,0 +1,114 @@
+using Horde.Net.Cluster;
+using Horde.Net.Crdt.Storage;
+using Horde.Net.Crdt.Sync;
+using Microsoft.Extensions.Logging;
+
+namespace Horde.Net.Crdt;
+
+/// <summary>
+/// The process that owns one <see cref="ReplicaCore{TKey, TValue}"/>: it serializes every write, tick and received sync
+/// message through its mailbox, and sends the core's messages to neighbour replica processes, wherever they run.
+/// Neighbours are given as pids; each is asked for its replica id once.
+/// </summary>
+internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IReplicaStorage? storage, TimeSpan tickInterval)
+    : Process, ISyncTransport
+    where TKey : notnull
+{
+    private readonly Dictionary<ulong, Pid> _pidsById = [];
+    private readonly Dictionary<Pid, ulong> _idsByPid = [];
+    private Pid[] _neighbours = [];
+    private Timer? _ticker;
+
+    public ReplicaCore<TKey, TValue> Core { get; private set; } = null!;
+
+    private static long Now => Environment.TickCount64;
+
+    /// <summary>The wall clock the hybrid logical clock starts from.</summary>
+    internal static long WallClockMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    protected override ValueTask InitAsync()
+    {
+        TrapExits = true; // so that a shutdown runs TerminateAsync, which writes the final snapshot
+        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger);
+        var self = Self;
+        _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, tickInterval, tickInterval);
+        return default;
+    }
+
+    protected override ValueTask<object?> HandleCallAsync(object message)
+    {
+        switch (message)
+        {
+            case ReplicaWrite write:
+                write.Apply();
+                Core.Flush(Now);
+                return Reply(null);
+            case ReplicaNeighbours neighbours:
+                _neighbours = neighbours.Pids;
+                foreach (var pid in _neighbours.Where(p => !_idsByPid.ContainsKey(p)))
+                    pid.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: true));
+                UpdateNeighbours();
+                return Reply(null);
+            default:
+                return Unhandled(message);
+        }
+    }
+
+    protected override ValueTask HandleInfoAsync(object message)
+    {
+        switch (message)
+        {
+            case ReplicaTick:
+                Core.OnTick(Now);
+                break;
+            case ReplicaEnvelope envelope:
+                Learn(envelope.From, envelope.Sender);
+                SyncMessage sync;
+                try
+                {
+                    sync = SyncMessageSerializer.Deserialize(envelope.Message);
+                }
+                catch (MessagePack.MessagePackSerializationException e)
+                {
+                    Logger.LogWarning("Replica {Pid} dropped a malformed sync message from {Sender}: {Reason}", Self, envelope.Sender, e.Message);
+                    break;
+                }
+                Core.OnMessage(envelope.From, sync, Now);
+                break;
+            case ReplicaHello hello:
+                Learn(hello.ReplicaId, hello.Sender);
+                if (hello.Answer)
+                    hello.Sender.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: false));
+                break;
+        }
+        return default;
+    }
+
+    protected override ValueTask TerminateAsync(ExitReason reason)
+    {
+        _ticker?.Dispose();
+        Core.Close(Now);
+        return default;
+    }
+
+    void ISyncTransport.Send(ulong to, SyncMessage message)
+    {
+        if (_pidsById.TryGetValue(to, out var pid))
+            pid.Send(new ReplicaEnvelope(Core.ReplicaId, Self, SyncMessageSerializer.Serialize(message)));
+    }
+
+    /// <summary>Remembers which process holds a replica id; a process that came back as a new replica replaces its old id.</summary>
+    private void Learn(ulong replicaId, Pid pid)
+    {
+        if (_idsByPid.TryGetValue(pid, out var known) && known == replicaId)
+            return;
+        if (_idsByPid.Remove(pid, out var stale))
+            _pidsById.Remove(stale);
+        _idsByPid[pid] = replicaId;
+        _pidsById[replicaId] = pid;
+        UpdateNeighbours();
+    }
+
+    private void UpdateNeighbours() =>
+        Core.SetNeighbours(_neighbours.Where(_idsByPid.ContainsKey).Select(p => _idsByPid[p]), Now);
+}

@@ -18,7 +18,9 @@ public sealed class RawPeer : IAsyncDisposable
         _call = call;
     }
 
-    public NodeName Name { get; } = NodeName.Create("raw", "127.0.0.1", TestCluster.FreePort());
+    public NodeName Name { get; set; } = NodeName.Create("raw", "127.0.0.1", TestCluster.FreePort());
+
+    public uint ProtocolVersion { get; set; } = NodeTransport.ProtocolVersion;
 
     public static RawPeer Open(Node target, int maxSendBytes = 64 * 1024 * 1024)
     {
@@ -32,7 +34,7 @@ public sealed class RawPeer : IAsyncDisposable
         var nonce = CookieProof.NewNonce();
         await SendAsync(new Frame
         {
-            Hello = new Hello { ProtocolVersion = NodeTransport.ProtocolVersion, Node = Name.ToString(), Incarnation = 1, ExpectedPeer = target.Name.ToString(), Nonce = ByteString.CopyFrom(nonce) },
+            Hello = new Hello { ProtocolVersion = ProtocolVersion, Node = Name.ToString(), Incarnation = 1, ExpectedPeer = target.Name.ToString(), Nonce = ByteString.CopyFrom(nonce) },
         });
         var challenge = (await ReceiveAsync()).Challenge;
         if (sendProof)

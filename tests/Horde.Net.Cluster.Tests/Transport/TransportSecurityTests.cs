@@ -51,6 +51,36 @@ public sealed class TransportSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_peer_speaking_another_protocol_version_is_refused_with_a_logged_reason()
+    {
+        await using var raw = RawPeer.Open(_cluster[0]);
+        raw.ProtocolVersion = 99;
+        await Assert.ThrowsAnyAsync<Exception>(() => raw.HandshakeAsync(_cluster[0], TestCluster.Cookie));
+        Assert.True(TestLogging.Factory.Contains("it speaks protocol 99"));
+        Assert.DoesNotContain(raw.Name, _cluster[0].ConnectedNodes);
+    }
+
+    [Fact]
+    public async Task A_peer_using_the_nodes_own_name_is_refused()
+    {
+        await using var raw = RawPeer.Open(_cluster[0]);
+        raw.Name = _cluster[0].Name;
+        await Assert.ThrowsAnyAsync<Exception>(() => raw.HandshakeAsync(_cluster[0], TestCluster.Cookie));
+        Assert.True(TestLogging.Factory.Contains("it has this node's own name"));
+    }
+
+    [Fact]
+    public async Task A_second_live_node_claiming_a_connected_name_is_refused()
+    {
+        // Node 1 is connected to node 0; a stranger with node 1's name and an older incarnation must not take its place.
+        await using var raw = RawPeer.Open(_cluster[0]);
+        raw.Name = _cluster[1].Name;
+        await Assert.ThrowsAnyAsync<Exception>(() => raw.HandshakeAsync(_cluster[0], TestCluster.Cookie));
+        Assert.Contains(_cluster[1].Name, _cluster[0].ConnectedNodes);
+        await AssertClusterStillWorksAsync();
+    }
+
+    [Fact]
     public async Task A_peer_that_never_proves_itself_is_dropped_after_the_connect_timeout()
     {
         await using var raw = RawPeer.Open(_cluster[0]);

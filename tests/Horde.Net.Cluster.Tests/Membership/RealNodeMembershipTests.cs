@@ -11,6 +11,98 @@ public sealed class RealNodeMembershipTests
     private static Task AllConnectedAsync(IReadOnlyList<Node> nodes) =>
         Eventually.TrueAsync(() => nodes.All(n => n.ConnectedNodes.Count == nodes.Count - 1), "every node is connected to every other", TimeSpan.FromSeconds(15));
 
+    /// <summary>Starts listening nodes and a membership for each, from the strategy <paramref name="strategy"/> makes for it.</summary>
+    private static async Task<(List<Node> Nodes, List<ClusterMembership> Memberships)> StartAsync(
+        IEnumerable<NodeName> names, Func<NodeName, IMembershipStrategy> strategy)
+    {
+        var nodes = new List<Node>();
+        var memberships = new List<ClusterMembership>();
+        foreach (var name in names)
+        {
+            var options = TestCluster.Options(name.Name);
+            options.Name = name;
+            var node = new Node(options, TestLogging.Factory);
+            await node.ListenAsync();
+            nodes.Add(node);
+            var membership = new ClusterMembership(node, [strategy(name)], FastRetries);
+            await membership.StartAsync(CancellationToken.None);
+            memberships.Add(membership);
+        }
+        return (nodes, memberships);
+    }
+
+    private static async Task StopAsync(List<Node> nodes, List<ClusterMembership> memberships)
+    {
+        foreach (var membership in memberships)
+            await membership.DisposeAsync();
+        foreach (var node in nodes)
+            await node.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Three_nodes_found_through_the_kubernetes_api_form_a_cluster_and_drop_a_pod_that_turns_not_ready()
+    {
+        var port = TestCluster.FreePort();
+        var pods = new[] { new KubernetesJson.Pod("orders-0", "127.0.0.61"), new KubernetesJson.Pod("orders-1", "127.0.0.62"), new KubernetesJson.Pod("orders-2", "127.0.0.63") };
+        var account = Directory.CreateTempSubdirectory("horde-sa-");
+        File.WriteAllText(Path.Combine(account.FullName, "token"), "test-token");
+        File.WriteAllText(Path.Combine(account.FullName, "namespace"), "shop");
+        await using var api = FakeKubernetesApi.Start();
+        const string slices = "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices";
+        api.Respond(slices, 200, KubernetesJson.EndpointSlices("shop", pods));
+        var (nodes, memberships) = await StartAsync(pods.Select(p => NodeName.Create("orders", p.Ip, port)), _ => new KubernetesApiStrategy("k8s", new KubernetesApiOptions
+        {
+            ApiServer = api.Url,
+            ServiceAccountFolder = account.FullName,
+            Selector = "app=orders",
+            NodeBasename = "orders",
+            Port = port,
+            PollingInterval = TimeSpan.FromMilliseconds(200),
+        }));
+        try
+        {
+            await AllConnectedAsync(nodes);
+            await memberships[2].StopAsync(CancellationToken.None); // the terminating pod stops dialing
+            api.Respond(slices, 200, KubernetesJson.EndpointSlices("shop", pods[0], pods[1], pods[2] with { Ready = false }));
+            await Eventually.TrueAsync(() => nodes.Take(2).All(n => !n.ConnectedNodes.Contains(nodes[2].Name)),
+                "the not-ready pod is disconnected", TimeSpan.FromSeconds(15));
+            Assert.All(api.Requests, r => Assert.Equal("Bearer test-token", r.Authorization));
+        }
+        finally
+        {
+            await StopAsync(nodes, memberships);
+            account.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Three_nodes_gossiping_on_loopback_multicast_form_a_cluster()
+    {
+        var port = TestCluster.FreePort();
+        var group = $"239.255.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(1, 255)}";
+        var gossipPort = TestCluster.FreePort();
+        var (nodes, memberships) = await StartAsync(
+            new[] { "127.0.0.71", "127.0.0.72", "127.0.0.73" }.Select(ip => NodeName.Create("gossip", ip, port)),
+            _ => new GossipStrategy("gossip", new GossipOptions
+            {
+                MulticastAddress = group,
+                Port = gossipPort,
+                MulticastInterface = "127.0.0.1",
+                MulticastTtl = 0,
+                Secret = "cluster secret",
+                HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+                PeerTimeout = TimeSpan.FromSeconds(2),
+            }));
+        try
+        {
+            await AllConnectedAsync(nodes);
+        }
+        finally
+        {
+            await StopAsync(nodes, memberships);
+        }
+    }
+
     [Fact]
     public async Task Three_nodes_with_a_static_list_form_a_cluster_and_take_back_a_restarted_node()
     {

@@ -6,7 +6,8 @@ namespace Horde.Net.Scenarios.Convergence;
 /// <summary>
 /// CRDT convergence with Akka.NET DistributedData (LWWDictionary&lt;string,string&gt;), all nodes in
 /// this one OS process as separate ActorSystems talking Akka.Remote over loopback TCP, each behind
-/// a counting proxy. Keys are <c>key-000000</c>..., values <c>value-N</c>; a Horde.Net run must use the same.
+/// a counting proxy. Keys are <c>key-000000</c>..., values <c>value-N</c>; the Horde.Net run
+/// (<see cref="HordeConvergenceScenario"/>) uses the same, and <see cref="RunAsync"/> tabulates both.
 /// </summary>
 public static class ConvergenceScenario
 {
@@ -105,10 +106,10 @@ public static class ConvergenceScenario
         return sw.Elapsed;
     }
 
-    private static string KeyOf(int n) => $"key-{n:D6}";
+    internal static string KeyOf(int n) => $"key-{n:D6}";
 
     // Bounded polling of local reads: a subscription would add Akka's 500 ms notify interval.
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
     {
         var sw = Stopwatch.StartNew();
         while (!await condition())
@@ -121,29 +122,28 @@ public static class ConvergenceScenario
 
     private static void Log(string text) => Console.Error.WriteLine($"[ddata] {text}");
 
-    // TODO(Horde.Net): run the same two scenarios on Horde.Net.Crdt replicas over the cluster transport
-    // (same keys and values, same node counts, bytes through AkkaDDataNode-style counting proxies) and
-    // add a Horde.Net column in RunAsync.
-
-    /// <summary>Runs every convergence scenario and returns the markdown table.</summary>
+    /// <summary>Runs every convergence scenario on both libraries and returns the markdown table.</summary>
     public static async Task<string> RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
     {
         var rows = new List<string>
         {
-            "| scenario | Akka.DistributedData 1.5.73 (LWWDictionary) |",
-            "|---|---:|",
+            "| scenario | Akka.DistributedData 1.5.73 (LWWDictionary) | Horde.Net (Replica) | Horde.Net / Akka |",
+            "|---|---:|---:|---:|",
         };
         foreach (var keys in keyCounts)
         {
             var (time, bytes, up) = await FreshReplicaAsync(keys);
+            var (hordeTime, hordeBytes, connected) = await HordeConvergenceScenario.FreshReplicaAsync(keys);
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| fresh replica receives {keys:N0} keys (3 nodes): time from join / bytes | {time.TotalSeconds:F2} s ({up.TotalSeconds:F2} s of it to Up) / {bytes / 1e6:F2} MB |"));
+                $"| fresh replica receives {keys:N0} keys (3 nodes): time from join / bytes | {time.TotalSeconds:F2} s ({up.TotalSeconds:F2} s of it to Up) / {bytes / 1e6:F2} MB | {hordeTime.TotalSeconds:F2} s ({connected.TotalSeconds:F2} s of it to connected) / {hordeBytes / 1e6:F2} MB | {hordeTime / time:F2}× / {(double)hordeBytes / bytes:F2}× |"));
         }
         foreach (var nodes in nodeCounts)
         {
             var samples = await WriteVisibleAsync(nodes, writes);
+            var hordeSamples = await HordeConvergenceScenario.WriteVisibleAsync(nodes, writes);
+            double median = Stats.Quantile(samples, 0.5), hordeMedian = Stats.Quantile(hordeSamples, 0.5);
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| one write visible on all of {nodes} nodes: median / max of {writes} | {Stats.Quantile(samples, 0.5):F0} ms / {samples[^1]:F0} ms |"));
+                $"| one write visible on all of {nodes} nodes: median / max of {writes} | {median:F0} ms / {samples[^1]:F0} ms | {hordeMedian:F1} ms / {hordeSamples[^1]:F1} ms | {hordeMedian / median:F3}× / {hordeSamples[^1] / samples[^1]:F3}× |"));
         }
         return string.Join(Environment.NewLine, rows);
     }

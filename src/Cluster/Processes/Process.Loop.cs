@@ -17,8 +17,13 @@ public abstract partial class Process
 
     internal bool Post(in Envelope envelope)
     {
-        if (!_mailbox.Writer.TryWrite(envelope))
+        if (!_mailbox.TryWrite(envelope))
             return false;
+        if (_mailbox.IsClosed)
+        {
+            FailQueuedCalls(); // raced with death: whoever drained may have missed this one
+            return true;
+        }
         if (Volatile.Read(ref _scheduling) == Idle && Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) == Idle)
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         return true;
@@ -68,16 +73,15 @@ public abstract partial class Process
     /// <summary>Handles messages until the mailbox is empty, the batch is done, a handler must be awaited, or the process ends.</summary>
     private void RunMessages()
     {
-        var reader = _mailbox.Reader;
         for (var handled = 0; handled < Throughput; handled++)
         {
-            if (!reader.TryRead(out var envelope))
+            if (!_mailbox.TryRead(out var envelope))
             {
                 // Idle, unless something arrived between the failed read and the state change. The exchange is a full
                 // fence: the peek below cannot be reordered before it, so a writer that saw "scheduled" left an item
                 // the peek sees.
                 Interlocked.Exchange(ref _scheduling, Idle);
-                if (!reader.TryPeek(out _) || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
+                if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
                     return;
                 continue;
             }
@@ -222,7 +226,7 @@ public abstract partial class Process
             _links = null;
             _watchers = null;
         }
-        _mailbox.Writer.TryComplete();
+        _mailbox.Close();
         _exitReason = reason;
         Volatile.Write(ref _state, Dead);
         _stopping?.Cancel();
@@ -245,7 +249,7 @@ public abstract partial class Process
 
     private void FailQueuedCalls()
     {
-        while (_mailbox.Reader.TryRead(out var envelope))
+        while (_mailbox.TryRead(out var envelope))
             FailCall(envelope);
     }
 

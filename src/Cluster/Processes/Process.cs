@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Cluster;
@@ -17,8 +16,7 @@ public abstract partial class Process : IThreadPoolWorkItem
 {
     private const int Alive = 0, Dying = 1, Dead = 2;
 
-    private readonly Channel<Envelope> _mailbox = Channel.CreateUnbounded<Envelope>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly Mailbox _mailbox = new();
     private readonly TaskCompletionSource<ExitReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Node? _node;
     private Pid? _self;

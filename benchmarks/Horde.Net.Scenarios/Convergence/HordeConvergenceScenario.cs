@@ -1,0 +1,112 @@
+using System.Diagnostics;
+
+namespace Horde.Net.Scenarios.Convergence;
+
+/// <summary>
+/// The convergence scenarios of <see cref="ConvergenceScenario"/> on Horde.Net.Crdt replicas
+/// (<c>Replica&lt;string,string&gt;</c>, default options), all nodes in this one OS process as separate
+/// <c>Node</c>s talking the cluster transport over loopback, each behind a counting proxy.
+/// Same keys, values, node counts and pauses as the Akka.DistributedData run.
+/// </summary>
+public static class HordeConvergenceScenario
+{
+    /// <summary>
+    /// (a) Two nodes hold <paramref name="keys"/> keys; a fresh third node connects to both and all three
+    /// replicas become neighbours. Returns the time from its first connect to its local replica holding
+    /// every key, the part of it spent connecting and setting neighbours, and all bytes between nodes meanwhile.
+    /// </summary>
+    public static async Task<(TimeSpan Time, long Bytes, TimeSpan ConnectedAfter)> FreshReplicaAsync(int keys)
+    {
+        await using var a = await HordeCrdtNode.StartAsync("crdt0");
+        const int batch = 10_000;
+        for (var i = 0; i < keys; i += batch)
+        {
+            var entries = Enumerable.Range(i, Math.Min(batch, keys - i))
+                .Select(n => KeyValuePair.Create(ConvergenceScenario.KeyOf(n), $"value-{n}")).ToList();
+            await a.MergeAsync(entries);
+        }
+        await using var b = await HordeCrdtNode.StartAsync("crdt1");
+        var sw = Stopwatch.StartNew();
+        await b.ConnectAsync(a);
+        HordeCrdtNode[] pair = [a, b];
+        foreach (var node in pair)
+            await node.SetNeighboursAsync(pair);
+        await ConvergenceScenario.WaitUntilAsync(() => Task.FromResult(b.Replica.Count == keys), $"second node never received {keys} keys");
+        Log($"{keys:N0} keys on two nodes (the second had them {sw.Elapsed.TotalMilliseconds:F0} ms after its connect); starting a fresh one");
+
+        await using var c = await HordeCrdtNode.StartAsync("crdt2");
+        a.Proxy.Reset();
+        b.Proxy.Reset();
+        c.Proxy.Reset();
+        long keysSentBefore = a.Replica.Stats.KeysSent + b.Replica.Stats.KeysSent, messagesBefore = a.Replica.Stats.MessagesSent + b.Replica.Stats.MessagesSent;
+        sw.Restart();
+        await c.ConnectAsync(a);
+        await c.ConnectAsync(b);
+        HordeCrdtNode[] all = [a, b, c];
+        foreach (var node in all)
+            await node.SetNeighboursAsync(all);
+        var connected = sw.Elapsed;
+        await ConvergenceScenario.WaitUntilAsync(() => Task.FromResult(c.Replica.Count == keys), $"fresh node never received {keys} keys");
+        var time = sw.Elapsed;
+        var bytes = a.Proxy.Bytes + b.Proxy.Bytes + c.Proxy.Bytes;
+        Log($"fresh node: connected with neighbours after {connected.TotalMilliseconds:F0} ms, all {keys:N0} keys after {time.TotalMilliseconds:F0} ms, {bytes:N0} bytes");
+        // Where the bytes went: keys the two old replicas sent (both may repair the fresh one at once) and the relays.
+        Log($"fresh node: old replicas sent {a.Replica.Stats.KeysSent + b.Replica.Stats.KeysSent - keysSentBefore:N0} keys in "
+            + $"{a.Replica.Stats.MessagesSent + b.Replica.Stats.MessagesSent - messagesBefore:N0} messages; fresh replica received {c.Replica.Stats.KeysReceived:N0} keys "
+            + $"in {c.Replica.Stats.MessagesReceived:N0} messages and sent {c.Replica.Stats.KeysSent:N0} keys in {c.Replica.Stats.MessagesSent:N0}; "
+            + $"relay bytes A {a.Proxy.Bytes:N0}, B {b.Proxy.Bytes:N0}, C {c.Proxy.Bytes:N0}");
+        return (time, bytes, connected);
+    }
+
+    /// <summary>
+    /// (b) <paramref name="nodes"/> nodes, all connected, every replica a neighbour of every other; node 0
+    /// writes one new key <paramref name="writes"/> times, each after the previous is visible everywhere.
+    /// Returns the time until a local read on every other node returns it, per write.
+    /// </summary>
+    public static async Task<double[]> WriteVisibleAsync(int nodes, int writes)
+    {
+        var all = new List<HordeCrdtNode>();
+        try
+        {
+            for (var i = 0; i < nodes; i++)
+                all.Add(await HordeCrdtNode.StartAsync($"crdt{i}"));
+            for (var i = 0; i < nodes; i++)
+            {
+                for (var j = i + 1; j < nodes; j++)
+                    await all[i].ConnectAsync(all[j]);
+            }
+            foreach (var node in all)
+                await node.SetNeighboursAsync(all);
+
+            // Warm-up write: also waits until every replica has been introduced to its neighbours.
+            await WriteAndWaitAsync(all, "warm-up");
+            var samples = new double[writes];
+            for (var i = 0; i < writes; i++)
+            {
+                // The same random pauses as the Akka run, so both see writes at random phases of their timers.
+                await Task.Delay(Random.Shared.Next(0, 500));
+                samples[i] = (await WriteAndWaitAsync(all, $"w-{i}")).TotalMilliseconds;
+            }
+            Array.Sort(samples);
+            Log($"{nodes} nodes: median {Stats.Quantile(samples, 0.5):F0} ms, max {samples[^1]:F0} ms over {writes} writes");
+            return samples;
+        }
+        finally
+        {
+            foreach (var node in all)
+                await node.DisposeAsync();
+        }
+    }
+
+    private static async Task<TimeSpan> WriteAndWaitAsync(List<HordeCrdtNode> nodes, string key)
+    {
+        var sw = Stopwatch.StartNew();
+        await nodes[0].PutAsync(key, "v");
+        await ConvergenceScenario.WaitUntilAsync(
+            () => Task.FromResult(nodes.Skip(1).All(n => n.Replica.TryGetValue(key, out _))),
+            $"write {key} never reached every node");
+        return sw.Elapsed;
+    }
+
+    private static void Log(string text) => Console.Error.WriteLine($"[horde-crdt] {text}");
+}

@@ -76,6 +76,31 @@ public sealed class RealNodeMembershipTests
     }
 
     [Fact]
+    public async Task Three_nodes_found_through_a_kubernetes_headless_service_form_a_cluster()
+    {
+        var port = TestCluster.FreePort();
+        var ips = new[] { "127.0.0.81", "127.0.0.82", "127.0.0.83" };
+        await using var dns = await Dnsmasq.StartAsync([.. ips.Select(ip => $"{ip} orders-headless.shop.svc.cluster.local")]);
+        var (nodes, memberships) = await StartAsync(ips.Select(ip => NodeName.Create("orders", ip, port)), _ => new KubernetesDnsStrategy("k8s-dns", new KubernetesDnsOptions
+        {
+            Service = "orders-headless",
+            Namespace = "shop",
+            ApplicationName = "orders",
+            Port = port,
+            NameServer = dns.NameServer,
+            PollingInterval = TimeSpan.FromMilliseconds(200),
+        }));
+        try
+        {
+            await AllConnectedAsync(nodes);
+        }
+        finally
+        {
+            await StopAsync(nodes, memberships);
+        }
+    }
+
+    [Fact]
     public async Task Three_nodes_gossiping_on_loopback_multicast_form_a_cluster()
     {
         var port = TestCluster.FreePort();

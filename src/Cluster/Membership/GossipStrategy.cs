@@ -107,6 +107,10 @@ public sealed class GossipStrategy : IMembershipStrategy
                     MembershipLog.GossipSendFailed(_logger, Topology, e.Message);
                 _lastSendError = e.Message;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // stopped mid-send: a stop, not a failure
+            }
             Expire(sink);
         }
         while (await PollingMembershipStrategy.WaitAsync(timer, cancellationToken));

@@ -33,7 +33,8 @@ case "$cmd" in
     dotnet format Horde.Net.sln --verify-no-changes --no-restore
     log=$(mktemp)
     set +e
-    dotnet test --solution Horde.Net.sln -c Release --no-build "$@" 2>&1 | tee "$log"
+    # A hung test must not hang CI: the whole run is bounded.
+    dotnet test --solution Horde.Net.sln -c Release --no-build --timeout 15m "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
     passed=$(grep -E '^\s*succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)

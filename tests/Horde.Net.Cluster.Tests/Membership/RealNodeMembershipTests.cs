@@ -8,8 +8,20 @@ public sealed class RealNodeMembershipTests
 {
     private static readonly ClusterMembershipOptions FastRetries = new() { ReconnectInterval = TimeSpan.FromMilliseconds(200), ConnectTimeout = TimeSpan.FromSeconds(5) };
 
-    private static Task AllConnectedAsync(IReadOnlyList<Node> nodes) =>
-        Eventually.TrueAsync(() => nodes.All(n => n.ConnectedNodes.Count == nodes.Count - 1), "every node is connected to every other", TimeSpan.FromSeconds(15));
+    private static async Task AllConnectedAsync(IReadOnlyList<Node> nodes)
+    {
+        try
+        {
+            await Eventually.TrueAsync(() => nodes.All(n => n.ConnectedNodes.Count == nodes.Count - 1), "every node is connected to every other", TimeSpan.FromSeconds(15));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            var names = nodes.Select(n => n.Name.ToString()).ToList();
+            var state = string.Join("; ", nodes.Select(n => $"{n.Name} -> [{string.Join(", ", n.ConnectedNodes)}]"));
+            var log = string.Join(Environment.NewLine, TestLogging.Factory.Lines.Where(l => names.Any(l.Contains)).TakeLast(40));
+            throw new Xunit.Sdk.XunitException($"{e.Message} {state}{Environment.NewLine}{log}");
+        }
+    }
 
     /// <summary>Starts listening nodes and a membership for each, from the strategy <paramref name="strategy"/> makes for it.</summary>
     private static async Task<(List<Node> Nodes, List<ClusterMembership> Memberships)> StartAsync(

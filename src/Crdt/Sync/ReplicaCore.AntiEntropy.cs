@@ -36,7 +36,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         for (var i = 0; i < fanout; i++)
         {
             var peer = _roundRobin[_roundRobinNext++ % _roundRobin.Length];
-            if (!Busy(peer, nowMs))
+            if (!Busy(peer, nowMs) && !RepairingWithAnother(peer, nowMs))
             {
                 StartRound(peer);
             }
@@ -46,6 +46,20 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private bool Busy(ulong peer, long nowMs) =>
         _sessions.ContainsKey(peer)
         || (_lastPushReceivedMs.TryGetValue(peer, out var at) && nowMs - at < _options.SessionTimeoutMs);
+
+    /// <summary>A round with <paramref name="peer"/> while a repair with another peer runs would fetch the same keys twice.</summary>
+    private bool RepairingWithAnother(ulong peer, long nowMs) =>
+        _sessions.Keys.Any(p => p != peer) || RepairedByAnother(peer, nowMs);
+
+    private bool RepairedByAnother(ulong peer, long nowMs)
+    {
+        foreach (var (pusher, at) in _lastPushReceivedMs)
+        {
+            if (pusher != peer && nowMs - at < _options.SessionTimeoutMs)
+                return true;
+        }
+        return false;
+    }
 
     private void StartRound(ulong peer)
     {
@@ -73,11 +87,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
-    private void OnTreeRoot(ulong from, TreeRoot root)
+    private void OnTreeRoot(ulong from, TreeRoot root, long nowMs)
     {
         HasSynced |= root.Root == _map.Tree.Root;
+        if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
+        {
+            // One repair into this replica at a time: a fresh replica with two neighbours would otherwise take every
+            // key twice. The other neighbour's next round finds what is left, or nothing.
+            return;
+        }
         if (root.Root != _map.Tree.Root)
         {
+            _lastPushReceivedMs[from] = nowMs; // engaged with this peer until the walk or repair goes quiet
             SendLevel(from, 1, [.. Enumerable.Range(0, HashTree.Fanout)]);
         }
         else if (root.ContextDigest != _map.Context.Digest())
@@ -99,6 +120,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnTreeLevel(ulong from, TreeLevel message, long nowMs)
     {
+        _lastPushReceivedMs[from] = nowMs;
         var nodes = Require(message.Nodes, "tree nodes");
         var hashes = Require(message.Hashes, "tree hashes");
         if (message.Level < 1 || message.Level > HashTree.LeafLevel || nodes.Length != hashes.Length || nodes.Length > HashTree.NodeCount(message.Level))

@@ -195,7 +195,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
                     OnDeltaAck(from, ack);
                     break;
                 case TreeRoot root:
-                    OnTreeRoot(from, root);
+                    OnTreeRoot(from, root, nowMs);
                     break;
                 case TreeLevel level:
                     OnTreeLevel(from, level, nowMs);

@@ -71,12 +71,9 @@ internal sealed partial class NodeTransport
             var connection = new PeerConnection(_node, this, peer, challenge.Incarnation, dialed: true,
                 call.ResponseStream, call.RequestStream, () => finished.RequestStream.CompleteAsync(),
                 new Resources(finished, streamLife, channel));
-            handedOver = true;
             if (!Register(connection))
-            {
-                connection.Close("duplicate connection", graceful: true);
-                return await WaitForConnectionAsync(peer, cancellationToken);
-            }
+                return await WaitForConnectionAsync(peer, cancellationToken); // never started: the finally disposes its stream
+            handedOver = true;
             return true;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)

@@ -149,6 +149,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             if (_connections.TryGetValue(connection.Peer, out var stale))
                 _connections.TryRemove(new(connection.Peer, stale));
             _connections[connection.Peer] = connection;
+            connection.Registered = true;
         }
         connection.Start();
         _logger.LogInformation("Connected to node {Peer} (incarnation {Incarnation:x}, {Direction}).",
@@ -159,7 +160,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     public void OnClosed(PeerConnection connection, string reason)
     {
-        if (!_connections.TryRemove(new(connection.Peer, connection)))
+        // A connection replaced by a newer incarnation's is no longer in the table, but its node still went down.
+        _connections.TryRemove(new(connection.Peer, connection));
+        if (!connection.Registered)
             return;
         _logger.LogInformation("Disconnected from node {Peer}: {Reason}.", connection.Peer, reason);
         _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, reason));

@@ -61,6 +61,9 @@ internal sealed partial class PeerConnection : IReplySink
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Set once the transport admitted this connection: its close is then a node-down.</summary>
+    public bool Registered { get; set; }
+
     /// <summary>Bytes of batches written and read, for metrics and benchmarks.</summary>
     public long BytesSent;
     public long BytesReceived;

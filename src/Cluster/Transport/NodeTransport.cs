@@ -22,7 +22,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
     private readonly Node _node;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<NodeName, PeerConnection> _connections = new();
-    private readonly ConcurrentDictionary<NodeName, Task<bool>> _dials = new();
+    private readonly ConcurrentDictionary<NodeName, PendingDial> _dials = new();
     private readonly Lock _admission = new();
     private WebApplication? _server;
 
@@ -92,20 +92,42 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             throw new ArgumentException($"Node {peer} cannot connect to itself.", nameof(peer));
         if (_connections.ContainsKey(peer))
             return Task.FromResult(true);
-        return _dials.GetOrAdd(peer, p => DialAndForgetAsync(p, cancellationToken));
+        return _dials.GetOrAdd(peer, p => DialAndForgetAsync(p, cancellationToken)).Task;
     }
 
-    private async Task<bool> DialAndForgetAsync(NodeName peer, CancellationToken cancellationToken)
+    private PendingDial DialAndForgetAsync(NodeName peer, CancellationToken cancellationToken)
     {
-        await Task.Yield(); // let GetOrAdd store this task before the dial can finish
-        try
+        var pending = new PendingDial(Environment.TickCount64);
+        pending.Task = RunAsync();
+        return pending;
+
+        async Task<bool> RunAsync()
         {
-            return await DialAsync(peer, cancellationToken);
+            await Task.Yield(); // let GetOrAdd store this dial before it can finish
+            try
+            {
+                // Every await in a dial is bounded; this bounds the whole, so a pending dial can never block the
+                // peer's own dial (see Admit) for longer than this.
+                return await DialAsync(peer, cancellationToken).WaitAsync(_node.Options.ConnectTimeout * 2, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("Could not connect to node {Peer}: the dial did not finish within {Timeout:0} ms.", peer, (_node.Options.ConnectTimeout * 2).TotalMilliseconds);
+                return false;
+            }
+            finally
+            {
+                _dials.TryRemove(new(peer, pending));
+            }
         }
-        finally
-        {
-            _dials.TryRemove(peer, out _);
-        }
+    }
+
+    /// <summary>A dial under way: when it started, and its outcome.</summary>
+    private sealed class PendingDial(long startedMs)
+    {
+        public long StartedMs { get; } = startedMs;
+
+        public Task<bool> Task { get; set; } = null!;
     }
 
     public async Task DisconnectAsync(NodeName peer)
@@ -132,7 +154,10 @@ internal sealed partial class NodeTransport : IAsyncDisposable
                 return $"a newer incarnation of {peer} is connected (two nodes with one name?)";
             existing.Close("replaced by a newer incarnation of the node");
         }
-        if (inbound && _dials.ContainsKey(peer) && peer.CompareTo(_node.Name) > 0)
+        // Both dialed at once: the smaller name's dial wins on both ends. A dial of ours that has been pending for
+        // half the connect timeout is stalled, not racing: then the peer's dial is let in rather than refused for ever.
+        if (inbound && _dials.TryGetValue(peer, out var dialing) && peer.CompareTo(_node.Name) > 0
+            && Environment.TickCount64 - dialing.StartedMs < _node.Options.ConnectTimeout.TotalMilliseconds / 2)
             return "both nodes dialed at once; the dial of the node with the smaller name wins";
         return null;
     }
@@ -176,7 +201,10 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         await Task.WhenAll(closing.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         if (_server is not null)
         {
-            await _server.StopAsync(CancellationToken.None);
+            // Every connection was closed above; whatever handshake is still under way is cut off, not waited for
+            // (Kestrel would otherwise wait up to its 30 s shutdown timeout).
+            using var cutOff = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await _server.StopAsync(cutOff.Token);
             await _server.DisposeAsync();
         }
     }

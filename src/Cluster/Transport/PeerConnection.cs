@@ -79,12 +79,14 @@ internal sealed partial class PeerConnection : IReplySink
         Close(_closeReason ?? "connection ended");
         try
         {
-            // Give a goodbye a moment to go out before the stream is torn down.
+            // After a goodbye, give the peer a moment to read it and end the stream itself, so that it sees a
+            // goodbye and not a reset.
             await writing.WaitAsync(TimeSpan.FromSeconds(1));
+            await reading.WaitAsync(TimeSpan.FromSeconds(1));
         }
         catch (Exception)
         {
-            // The writer's own failure was already the close reason.
+            // The writer's own failure was already the close reason, or the peer was slow: tear down anyway.
         }
         await _closing.CancelAsync();
         await Task.WhenAll(reading, beating).ContinueWith(static _ => { }, TaskScheduler.Default);

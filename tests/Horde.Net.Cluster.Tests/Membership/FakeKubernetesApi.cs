@@ -77,11 +77,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 ? response
                 : (404, Status(404, "NotFound", $"the server could not find the requested resource {path}"));
             var body = Encoding.UTF8.GetBytes(json);
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            try
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                return; // stopped (or the client gave up) while answering: the test is over
+            }
         }
     }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for set-up and the everyday commands:
-#   ./build.sh demo    run the demo
-#   ./build.sh test    build (warnings are errors), check formatting, run every test
-#   ./build.sh bench   run the benchmarks (see benchmarks/README.md)
-#   ./build.sh pack    produce the NuGet packages in artifacts/packages
+#   bash build.sh demo    run the demo
+#   bash build.sh test    build (warnings are errors), check formatting, run every test
+#   bash build.sh bench   run the benchmarks (see benchmarks/README.md)
+#   bash build.sh pack    produce the NuGet packages in artifacts/packages
 # Everything a command needs (Debian packages, NuGet packages) it installs itself.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -50,7 +50,7 @@ case "$cmd" in
     dotnet pack Horde.Net.sln -c Release -o artifacts/packages -nologo
     ;;
   *)
-    echo "usage: ./build.sh demo|test|bench|pack" >&2
+    echo "usage: bash build.sh demo|test|bench|pack" >&2
     exit 2
     ;;
 esac

@@ -68,26 +68,33 @@ public static class ConvergenceScenario
                 await node.JoinAsync(all[0].Address, cancel.Token);
             await WaitUntilAsync(() => Task.FromResult(all.All(n => n.UpMembers == nodes)), "cluster never formed");
 
-            // Warm-up write: also waits until every replicator knows every member.
-            await WriteAndWaitAsync(all, "warm-up");
-            var samples = new double[writes];
-            for (var i = 0; i < writes; i++)
-            {
-                // A pause of random length, not a synchronisation: writing right after the previous
-                // write became visible would land every write at the same phase of Akka's delta
-                // propagation tick and measure that phase instead of the typical latency.
-                await Task.Delay(Random.Shared.Next(0, 500));
-                samples[i] = (await WriteAndWaitAsync(all, $"w-{i}")).TotalMilliseconds;
-            }
-            Array.Sort(samples);
-            Log($"{nodes} nodes: median {Stats.Quantile(samples, 0.5):F0} ms, max {samples[^1]:F0} ms over {writes} writes");
-            return samples;
+            // The warm-up write also waits until every replicator knows every member.
+            return await SampleWritesAsync(nodes, writes, key => WriteAndWaitAsync(all, key), Log);
         }
         finally
         {
             foreach (var node in all)
                 await node.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// One warm-up write, then <paramref name="writes"/> timed ones, each after a pause of random length: not a
+    /// synchronisation, but so that writes do not all land at the same phase of a library's propagation tick
+    /// and measure that phase instead of the typical latency. Returns the sorted times in milliseconds.
+    /// </summary>
+    internal static async Task<double[]> SampleWritesAsync(int nodes, int writes, Func<string, Task<TimeSpan>> writeAndWait, Action<string> log)
+    {
+        await writeAndWait("warm-up");
+        var samples = new double[writes];
+        for (var i = 0; i < writes; i++)
+        {
+            await Task.Delay(Random.Shared.Next(0, 500));
+            samples[i] = (await writeAndWait($"w-{i}")).TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        log($"{nodes} nodes: median {Stats.Quantile(samples, 0.5):F0} ms, max {samples[^1]:F0} ms over {writes} writes");
+        return samples;
     }
 
     private static async Task<TimeSpan> WriteAndWaitAsync(List<AkkaDDataNode> nodes, string key)

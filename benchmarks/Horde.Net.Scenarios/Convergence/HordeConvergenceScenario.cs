@@ -78,18 +78,8 @@ public static class HordeConvergenceScenario
             foreach (var node in all)
                 await node.SetNeighboursAsync(all);
 
-            // Warm-up write: also waits until every replica has been introduced to its neighbours.
-            await WriteAndWaitAsync(all, "warm-up");
-            var samples = new double[writes];
-            for (var i = 0; i < writes; i++)
-            {
-                // The same random pauses as the Akka run, so both see writes at random phases of their timers.
-                await Task.Delay(Random.Shared.Next(0, 500));
-                samples[i] = (await WriteAndWaitAsync(all, $"w-{i}")).TotalMilliseconds;
-            }
-            Array.Sort(samples);
-            Log($"{nodes} nodes: median {Stats.Quantile(samples, 0.5):F0} ms, max {samples[^1]:F0} ms over {writes} writes");
-            return samples;
+            // The warm-up write also waits until every replica has been introduced to its neighbours.
+            return await ConvergenceScenario.SampleWritesAsync(nodes, writes, key => WriteAndWaitAsync(all, key), Log);
         }
         finally
         {

@@ -5,12 +5,13 @@ public static class Eventually
 {
     public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        var bound = timeout ?? TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + bound;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
-                throw new Xunit.Sdk.XunitException($"Timed out waiting until {what}.");
-            await Task.Delay(10);
+                throw new Xunit.Sdk.XunitException($"Timed out after {bound.TotalSeconds:0.#} s waiting until {what}.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Horde.Net.Cluster.Membership;
+using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Membership;
 
@@ -38,16 +39,8 @@ internal static class MembershipWaits
         await Task.WhenAll(memberships.Select(m => m.WaitForMembersAsync(expected)));
 
     /// <summary>Polls <paramref name="condition"/> until true; for state that raises no event.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out after {timeout ?? Timeout} waiting for {what}.");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(condition, what, timeout ?? Timeout);
 }
 
 /// <summary>Records what a strategy publishes, so a test can run a strategy without a membership.</summary>

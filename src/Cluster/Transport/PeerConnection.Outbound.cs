@@ -8,11 +8,13 @@ internal sealed partial class PeerConnection
         _transport.Codec.CheckRegistered(envelope.Message);
         switch (envelope.Kind)
         {
+            // A cast or plain message never fails: on a connection already closing it is dropped, as one to a dead
+            // process is (a Down sent from a dying process's cleanup must not throw there).
             case EnvelopeKind.Cast:
-                Enqueue(new Outgoing(WireKind.Cast, target.Serial, Payload: envelope.Message));
+                _outbox.Writer.TryWrite(new Outgoing(WireKind.Cast, target.Serial, Payload: envelope.Message));
                 break;
             case EnvelopeKind.Info:
-                Enqueue(new Outgoing(WireKind.Info, target.Serial, Payload: envelope.Message));
+                _outbox.Writer.TryWrite(new Outgoing(WireKind.Info, target.Serial, Payload: envelope.Message));
                 break;
             default:
                 _pendingCalls[envelope.CallId] = (envelope.ReplyTo!, target.Serial);
@@ -66,7 +68,8 @@ internal sealed partial class PeerConnection
         _pendingWhereIs[callId] = answer;
         try
         {
-            Enqueue(new Outgoing(WireKind.WhereIs, CallId: callId, Text: name));
+            if (!_outbox.Writer.TryWrite(new Outgoing(WireKind.WhereIs, CallId: callId, Text: name)))
+                throw new InvalidOperationException($"Node {Peer} disconnected.");
             return await answer.Task.WaitAsync(timeout);
         }
         finally

@@ -110,12 +110,6 @@ internal sealed partial class PeerConnection : IReplySink
 
     private Pid RemotePid(long serial) => new(Peer, PeerIncarnation, serial, _node);
 
-    private void Enqueue(in Outgoing item)
-    {
-        if (!_outbox.Writer.TryWrite(item))
-            throw new ProcessExitedException(RemotePid(item.Target), ExitReason.NoConnection);
-    }
-
     private async Task WriteLoopAsync()
     {
         var token = _closing.Token;

@@ -5,7 +5,7 @@ using Horde.Net.Scenarios.Remote;
 
 // Cluster figures that need separate OS processes. Usage:
 //   remote [--lib akka,proto] [--messages 300000] [--calls 20000]
-//   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20]      (an empty list skips that part)
+//   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde]   (an empty list skips that part; --lib horde skips Akka)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
 var options = new CommandLine(args);
@@ -46,7 +46,8 @@ async Task<int> RunAsync()
             {
                 static int[] Ints(string list) => [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
                 results.WriteLine(await ConvergenceScenario.RunAsync(
-                    Ints(options.Get("keys", "10000,100000")), Ints(options.Get("nodes", "3,5")), options.GetInt("writes", 20)));
+                    Ints(options.Get("keys", "10000,100000")), Ints(options.Get("nodes", "3,5")), options.GetInt("writes", 20),
+                    withAkka: options.Get("lib", "akka,horde").Contains("akka", StringComparison.Ordinal)));
                 return 0;
             }
         case "serve":
@@ -62,7 +63,7 @@ async Task<int> RunAsync()
                 return 0;
             }
         default:
-            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20]");
+            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde]");
             return 2;
     }
 }

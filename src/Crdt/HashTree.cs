@@ -51,6 +51,19 @@ internal sealed class HashTree
     /// <summary>The hash of a node.</summary>
     public ulong Node(int level, int index) => _levels[level][index];
 
+    /// <summary>The leaves below node <paramref name="index"/> of <paramref name="level"/> that hold anything (hash not 0).</summary>
+    public IEnumerable<int> NonEmptyLeaves(int level, int index)
+    {
+        var span = 1 << (FanoutBits * (LeafLevel - level));
+        for (var leaf = index * span; leaf < (index + 1) * span; leaf++)
+        {
+            if (_levels[LeafLevel][leaf] != 0)
+            {
+                yield return leaf;
+            }
+        }
+    }
+
     /// <summary>Adds or removes (XOR is its own inverse) one live (key, dot) pair.</summary>
     public void Toggle(ulong keyHash, Dot dot)
     {

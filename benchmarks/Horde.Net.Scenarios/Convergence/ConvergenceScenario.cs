@@ -130,8 +130,13 @@ public static class ConvergenceScenario
     private static void Log(string text) => Console.Error.WriteLine($"[ddata] {text}");
 
     /// <summary>Runs every convergence scenario on both libraries and returns the markdown table.</summary>
-    public static async Task<string> RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
+    public static async Task<string> RunAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes, bool withAkka = true)
     {
+        if (!withAkka)
+        {
+            return await HordeConvergenceScenario.RunAloneAsync(keyCounts, nodeCounts, writes);
+        }
+
         var rows = new List<string>
         {
             "| scenario | Akka.DistributedData 1.5.73 (LWWDictionary) | Horde.Net (Replica) | Horde.Net / Akka |",

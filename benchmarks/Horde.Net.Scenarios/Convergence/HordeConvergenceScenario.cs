@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Horde.Net.Scenarios.Convergence;
 
@@ -10,6 +11,27 @@ namespace Horde.Net.Scenarios.Convergence;
 /// </summary>
 public static class HordeConvergenceScenario
 {
+    /// <summary>Horde.Net's side only (a quicker loop while working on it); no ratios.</summary>
+    public static async Task<string> RunAloneAsync(IReadOnlyList<int> keyCounts, IReadOnlyList<int> nodeCounts, int writes)
+    {
+        var rows = new List<string> { "| scenario | Horde.Net (Replica) |", "|---|---:|" };
+        foreach (var keys in keyCounts)
+        {
+            var (time, bytes, connected) = await FreshReplicaAsync(keys);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| fresh replica receives {keys:N0} keys (3 nodes): time from join / bytes | {time.TotalSeconds:F2} s ({connected.TotalSeconds:F2} s of it to connected) / {bytes / 1e6:F2} MB |"));
+        }
+
+        foreach (var nodes in nodeCounts)
+        {
+            var samples = await WriteVisibleAsync(nodes, writes);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| one write visible on all of {nodes} nodes: median / max of {writes} | {Stats.Quantile(samples, 0.5):F1} ms / {samples[^1]:F1} ms |"));
+        }
+
+        return string.Join(Environment.NewLine, rows);
+    }
+
     /// <summary>
     /// (a) Two nodes hold <paramref name="keys"/> keys; a fresh third node connects to both and all three
     /// replicas become neighbours. Returns the time from its first connect to its local replica holding

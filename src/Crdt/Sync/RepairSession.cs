@@ -8,6 +8,9 @@ internal sealed class RepairSession(long startedMs)
     /// <summary>Ranges still to push, in order.</summary>
     public LinkedList<WireRange> Pending { get; } = new();
 
+    /// <summary>Every leaf this session took on, so a second walk that finds the same leaves adds nothing.</summary>
+    public HashSet<int> Leaves { get; } = [];
+
     /// <summary>Pushes awaiting their reply: push id to the ranges it covered.</summary>
     public Dictionary<ulong, WireRange[]> InFlight { get; } = [];
 

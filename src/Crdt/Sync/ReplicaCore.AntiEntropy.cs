@@ -128,7 +128,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
             throw new InvalidDataException("Malformed tree level.");
         }
 
+        // Where the peer holds nothing (hash 0) there is nothing to learn by descending: every leaf of ours
+        // below is a difference. Repairing those at once saves the walk's remaining round trips and hashes,
+        // which is most of a fresh replica's walk.
         var differing = new List<int>();
+        var leaves = new List<int>();
         for (var i = 0; i < nodes.Length; i++)
         {
             if (nodes[i] < 0 || nodes[i] >= HashTree.NodeCount(message.Level))
@@ -136,13 +140,22 @@ public sealed partial class ReplicaCore<TKey, TValue>
                 throw new InvalidDataException("Tree node out of range.");
             }
 
-            if (_map.Tree.Node(message.Level, nodes[i]) != hashes[i])
+            if (_map.Tree.Node(message.Level, nodes[i]) == hashes[i])
+            {
+                continue;
+            }
+
+            if (hashes[i] == 0 && message.Level < HashTree.LeafLevel)
+            {
+                leaves.AddRange(_map.Tree.NonEmptyLeaves(message.Level, nodes[i]));
+            }
+            else
             {
                 differing.Add(nodes[i]);
             }
         }
 
-        if (differing.Count == 0)
+        if (differing.Count == 0 && leaves.Count == 0)
         {
             HasSynced = true;
             return;
@@ -150,29 +163,39 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         if (message.Level < HashTree.LeafLevel)
         {
-            SendLevel(from, message.Level + 1, [.. differing.SelectMany(n => Enumerable.Range(n * HashTree.Fanout, HashTree.Fanout))]);
+            if (differing.Count > 0)
+            {
+                SendLevel(from, message.Level + 1, [.. differing.SelectMany(n => Enumerable.Range(n * HashTree.Fanout, HashTree.Fanout))]);
+            }
         }
         else
         {
-            StartRepair(from, differing, nowMs);
+            leaves.AddRange(differing);
+        }
+
+        if (leaves.Count > 0)
+        {
+            StartRepair(from, leaves, nowMs);
         }
     }
 
+    /// <summary>Repairs <paramref name="leaves"/> with <paramref name="peer"/>, joining the session already running if any.</summary>
     private void StartRepair(ulong peer, List<int> leaves, long nowMs)
     {
-        if (_sessions.ContainsKey(peer))
+        if (!_sessions.TryGetValue(peer, out var session))
         {
-            return;
+            session = _sessions[peer] = new RepairSession(nowMs);
+            Stats.RepairSessions++;
         }
 
-        var session = new RepairSession(nowMs);
         foreach (var leaf in leaves.Order())
         {
-            session.Pending.AddLast(new WireRange(HashTree.LeafLow(leaf), HashTree.LeafHigh(leaf)));
+            if (session.Leaves.Add(leaf))
+            {
+                session.Pending.AddLast(new WireRange(HashTree.LeafLow(leaf), HashTree.LeafHigh(leaf)));
+            }
         }
 
-        _sessions[peer] = session;
-        Stats.RepairSessions++;
         PushNext(peer, session, nowMs);
     }
 
@@ -232,6 +255,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
+        keys.Sort(ByFirstDot);
         var id = ++_nextSessionId;
         session.InFlight[id] = [.. ranges];
         session.LastActivityMs = nowMs;
@@ -320,6 +344,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
+        reply.Sort(ByFirstDot);
         SendMessage(from, new RangeReply(push.Session, [.. covered], [.. reply]));
     }
 
@@ -416,6 +441,17 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             SendMessage(from, new ContextShare(_map.Tree.Root, WireContext.From(_map.Context), IsReply: true));
         }
+    }
+
+    /// <summary>
+    /// The order of keys in a repair message is free; in dot order, a replica's writes come as runs of small
+    /// steps, which the key block encodes in a byte or two.
+    /// </summary>
+    private static int ByFirstDot(WireKey a, WireKey b)
+    {
+        var x = a.Entries.Length > 0 ? (a.Entries[0].Replica, a.Entries[0].Counter) : default;
+        var y = b.Entries.Length > 0 ? (b.Entries[0].Replica, b.Entries[0].Counter) : default;
+        return x.CompareTo(y);
     }
 
     private static bool InAny(WireRange[] ranges, ulong hash)

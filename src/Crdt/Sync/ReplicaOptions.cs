@@ -26,8 +26,8 @@ public sealed record ReplicaOptions
     /// <summary>Hash ranges per repair message (bounds its size when the sender holds few keys in them). Default 32.</summary>
     public int MaxRangesPerPush { get; init; } = 32;
 
-    /// <summary>Repair pushes outstanding at once with one peer (overlaps round trips when a replica catches up). Default 4.</summary>
-    public int MaxPushesInFlight { get; init; } = 4;
+    /// <summary>Repair pushes outstanding at once with one peer (overlaps round trips when a replica catches up). Default 8.</summary>
+    public int MaxPushesInFlight { get; init; } = 8;
 
     /// <summary>Neighbours contacted per anti-entropy round (round robin). Default 1: idle cost does not grow with N.</summary>
     public int AntiEntropyFanout { get; init; } = 1;

@@ -4,14 +4,14 @@ namespace Horde.Net.Crdt.Sync;
 
 /// <summary>
 /// Encodes and decodes <see cref="SyncMessage"/>s for a transport: standard resolver (no typeless), untrusted-data
-/// security, LZ4 block compression (entries repeat replica ids and timestamps, so it pays).
+/// security. Keys and values are compressed inside the message, column by column (<c>KeyBlock</c>); the rest is
+/// hashes and small numbers, which gain nothing from compression.
 /// </summary>
 public static class SyncMessageSerializer
 {
     /// <summary>The options used.</summary>
     public static MessagePackSerializerOptions Options { get; } = MessagePackSerializerOptions.Standard
-        .WithSecurity(MessagePackSecurity.UntrustedData)
-        .WithCompression(MessagePackCompression.Lz4BlockArray);
+        .WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>Encodes a message.</summary>
     public static byte[] Serialize(SyncMessage message)

@@ -45,5 +45,10 @@ public class ReplicaSyncTests
         Assert.True(cluster.Network.MaxKeysPerMessage <= Defaults.MaxSyncSize, $"a message carried {cluster.Network.MaxKeysPerMessage} keys");
         Assert.True(fresh.Map.Context.SetEquals(original.Map.Context));
         Assert.True(cluster.RunUntil(cluster.NowMs + 1_000, () => fresh.HasSynced), "the fresh replica never learned it is in sync");
+
+        // Nothing twice, and no walk down to 4,096 leaf hashes when one side holds nothing.
+        Assert.Equal(100_000, original.Stats.KeysSent);
+        var walkBytes = cluster.Network.BytesByKind.GetValueOrDefault(nameof(TreeLevel));
+        Assert.True(walkBytes < 5_000, $"the tree walk took {walkBytes} bytes");
     }
 }

@@ -54,6 +54,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
             _view[key] = value;
         }
 
+        _count = _view.Count;
+
         if (sameId && _storage is not null)
         {
             // From now on this id writes dots the stored snapshot does not know: a crash before the next

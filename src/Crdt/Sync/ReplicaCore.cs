@@ -35,6 +35,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private readonly EntryCodec<TKey, TValue> _codec;
     private readonly AwLwwMap<TKey, TValue> _map;
     private readonly ConcurrentDictionary<TKey, TValue> _view = new();
+    private int _count; // the view's, kept by the owner: ConcurrentDictionary.Count takes every lock of the table
     private readonly List<Diff<TKey, TValue>> _diffs = [];
     private readonly Action<ulong, SyncMessage> _send;
     private bool _closed;
@@ -98,7 +99,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public IReadOnlyDictionary<TKey, TValue> View => _view;
 
     /// <summary>Number of keys (thread-safe).</summary>
-    public int Count => _view.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Root of the anti-entropy hash tree (owner thread only): equal on replicas holding the same entries.</summary>
     public ulong RootHash => _map.Tree.Root;
@@ -325,11 +326,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             if (diff.Kind == DiffKind.Add)
             {
-                _view[diff.Key] = diff.Value!;
+                if (_view.TryAdd(diff.Key, diff.Value!))
+                {
+                    Volatile.Write(ref _count, _count + 1);
+                }
+                else
+                {
+                    _view[diff.Key] = diff.Value!;
+                }
             }
-            else
+            else if (_view.TryRemove(diff.Key, out _))
             {
-                _view.TryRemove(diff.Key, out _);
+                Volatile.Write(ref _count, _count - 1);
             }
         }
 

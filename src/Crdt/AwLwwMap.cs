@@ -379,10 +379,10 @@ public sealed class AwLwwMap<TKey, TValue>
         return true;
     }
 
-    /// <summary>The keys whose hash lies in [<paramref name="low"/>, <paramref name="high"/>], which must be within one leaf.</summary>
-    internal IEnumerable<KeyState<TKey, TValue>> KeysInRange(ulong low, ulong high)
+    /// <summary>The keys of one leaf whose hash lies in [<paramref name="low"/>, <paramref name="high"/>], in no order.</summary>
+    internal IEnumerable<KeyState<TKey, TValue>> KeysInLeaf(int leaf, ulong low, ulong high)
     {
-        for (var state = _leaves[HashTree.LeafOf(low)]; state is not null; state = state.Next)
+        for (var state = _leaves[leaf]; state is not null; state = state.Next)
         {
             if (state.Hash >= low && state.Hash <= high)
             {

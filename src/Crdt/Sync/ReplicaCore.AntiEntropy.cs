@@ -190,13 +190,43 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         foreach (var leaf in leaves.Order())
         {
-            if (session.Leaves.Add(leaf))
+            if (!session.Leaves.Add(leaf))
+            {
+                continue;
+            }
+
+            // One range for a run of leaves: fewer, larger ranges to send and echo. Leaves empty here may sit
+            // inside the run, as they add no keys to a push and the peer answers for whatever it has in them.
+            if (session.Pending.Last is { } last && last.Value.High < HashTree.LeafLow(leaf) && EmptyBetween(last.Value.High, leaf))
+            {
+                last.Value = last.Value with { High = HashTree.LeafHigh(leaf) };
+            }
+            else
             {
                 session.Pending.AddLast(new WireRange(HashTree.LeafLow(leaf), HashTree.LeafHigh(leaf)));
             }
         }
 
         PushNext(peer, session, nowMs);
+    }
+
+    /// <summary>Whether every leaf after the one holding <paramref name="high"/> and before <paramref name="leaf"/> is empty here.</summary>
+    private bool EmptyBetween(ulong high, int leaf)
+    {
+        if (high != HashTree.LeafHigh(HashTree.LeafOf(high)))
+        {
+            return false; // the range ends inside a leaf: not a run of whole leaves
+        }
+
+        for (var between = HashTree.LeafOf(high) + 1; between < leaf; between++)
+        {
+            if (_map.Tree.Node(HashTree.LeafLevel, between) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -229,28 +259,25 @@ public sealed partial class ReplicaCore<TKey, TValue>
         while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
         {
             var range = node.Value;
-            var states = _map.KeysInRange(range.Low, range.High).OrderBy(s => s.Hash).ToList();
-            var take = RangeCutter.Take([.. states.Select(s => s.Hash)], _options.MaxSyncSize - keys.Count, keys.Count == 0);
-            if (take == 0 && states.Count > 0)
+            var taken = RangeCollector.Take(_map, range, _options.MaxSyncSize - keys.Count, keys.Count == 0, s => s.Entries);
+            if (taken.Covered is not { } covered)
             {
                 break;
             }
 
-            for (var i = 0; i < take; i++)
+            foreach (var (state, entries) in taken.Keys)
             {
-                keys.Add(_codec.Encode(states[i], states[i].Entries));
+                keys.Add(_codec.Encode(state, entries));
             }
 
-            if (take == states.Count)
+            ranges.Add(covered);
+            if (taken.Whole)
             {
-                ranges.Add(range);
                 session.Pending.RemoveFirst();
             }
             else
             {
-                var last = states[take - 1].Hash;
-                ranges.Add(new WireRange(range.Low, last));
-                node.Value = new WireRange(last + 1, range.High);
+                node.Value = new WireRange(covered.High + 1, range.High);
                 break;
             }
         }
@@ -271,9 +298,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
         foreach (var range in ranges)
         {
             Require(range, "range");
-            if (range.Low > range.High || HashTree.LeafOf(range.Low) != HashTree.LeafOf(range.High))
+            if (range.Low > range.High)
             {
-                throw new InvalidDataException("A range must lie within one leaf.");
+                throw new InvalidDataException("A range must not end before it starts.");
             }
         }
 
@@ -314,32 +341,23 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var budget = _options.MaxSyncSize;
         foreach (var range in ranges)
         {
-            var missing = _map.KeysInRange(range.Low, range.High)
-                .Select(s => (State: s, Entries: s.Entries.Where(e => !pushedDots.Contains(e.Dot)).ToArray()))
-                .Where(x => x.Entries.Length > 0)
-                .OrderBy(x => x.State.Hash)
-                .ToList();
-            var take = RangeCutter.Take([.. missing.Select(x => x.State.Hash)], budget, budget == _options.MaxSyncSize);
-            if (take == 0 && missing.Count > 0)
+            var taken = RangeCollector.Take(_map, range, budget, budget == _options.MaxSyncSize, s => [.. s.Entries.Where(e => !pushedDots.Contains(e.Dot))]);
+            if (taken.Covered is not { } part)
             {
                 break;
             }
 
-            for (var i = 0; i < take; i++)
+            foreach (var (state, entries) in taken.Keys)
             {
-                reply.Add(_codec.Encode(missing[i].State, missing[i].Entries));
+                reply.Add(_codec.Encode(state, entries));
             }
 
-            budget -= take;
-            Stats.KeysSent += take;
-            CrdtMetrics.KeysSent.Add(take);
-            if (take == missing.Count)
+            budget -= taken.Keys.Count;
+            Stats.KeysSent += taken.Keys.Count;
+            CrdtMetrics.KeysSent.Add(taken.Keys.Count);
+            covered.Add(part);
+            if (!taken.Whole)
             {
-                covered.Add(range);
-            }
-            else
-            {
-                covered.Add(new WireRange(range.Low, missing[take - 1].State.Hash));
                 break;
             }
         }

@@ -316,22 +316,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var reply = new List<WireKey>();
         foreach (var wire in keys)
         {
-            var (key, hash, entries, dead) = Decode(wire);
-            if (!InAny(ranges, hash))
-            {
-                throw new InvalidDataException("A pushed key lies outside the pushed ranges.");
-            }
-
-            var deadHere = new List<Dot>();
-            Apply(key, hash, entries, dead, deadHere);
-            foreach (var entry in entries)
+            foreach (var entry in ApplyInRanges(wire, ranges, "pushed", reply))
             {
                 pushedDots.Add(entry.Dot);
-            }
-
-            if (deadHere.Count > 0)
-            {
-                reply.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
             }
         }
 
@@ -385,18 +372,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var repairs = new List<WireKey>();
         foreach (var wire in keys)
         {
-            var (key, hash, entries, dead) = Decode(wire);
-            if (!InAny(sent, hash))
-            {
-                throw new InvalidDataException("A reply key lies outside the pushed ranges.");
-            }
-
-            var deadHere = new List<Dot>();
-            Apply(key, hash, entries, dead, deadHere);
-            if (deadHere.Count > 0)
-            {
-                repairs.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
-            }
+            ApplyInRanges(wire, sent, "reply", repairs);
         }
 
         if (repairs.Count > 0)
@@ -436,6 +412,29 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         PushNext(from, session, nowMs);
+    }
+
+    /// <summary>
+    /// Applies one key of a push or a reply, which must lie in the <paramref name="ranges"/> pushed; the dots it
+    /// carries that are dead here go into <paramref name="answers"/>, so the sender learns of them.
+    /// </summary>
+    /// <returns>The key's entries as sent.</returns>
+    private Entry<TValue>[] ApplyInRanges(WireKey wire, WireRange[] ranges, string what, List<WireKey> answers)
+    {
+        var (key, hash, entries, dead) = Decode(wire);
+        if (!InAny(ranges, hash))
+        {
+            throw new InvalidDataException($"A {what} key lies outside the pushed ranges.");
+        }
+
+        var deadHere = new List<Dot>();
+        Apply(key, hash, entries, dead, deadHere);
+        if (deadHere.Count > 0)
+        {
+            answers.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
+        }
+
+        return entries;
     }
 
     private void OnRepair(Repair repair)

@@ -1,6 +1,7 @@
 // A tour of Horde.Net's process runtime: a supervised counter that crashes and comes back, a monitor that sees it
 // go, and a node that shuts its supervision tree down in order.
 using Horde.Net.Cluster;
+using Horde.Net.Cluster.Supervision;
 
 await using var node = new Node();
 
@@ -76,7 +77,7 @@ internal sealed class Counter : GenServer<int>
     }
 }
 
-internal sealed class Greeter : Process
+internal sealed class Greeter : HordeProcess
 {
     protected override ValueTask InitAsync()
     {
@@ -98,7 +99,7 @@ internal sealed class Greeter : Process
     }
 }
 
-internal sealed class Watcher : Process
+internal sealed class Watcher : HordeProcess
 {
     private Down? _down;
     private DeferredReply? _asker;
@@ -108,7 +109,7 @@ internal sealed class Watcher : Process
         switch (message)
         {
             case Watch watch:
-                Monitor(watch.Pid);
+                MonitorProcess(watch.Pid);
                 return Reply(null);
             case LastDown when _down is not null:
                 return Reply(Describe(_down));

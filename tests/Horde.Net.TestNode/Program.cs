@@ -16,7 +16,7 @@ Console.WriteLine("READY");
 await Console.In.ReadLineAsync();
 await node.DisposeAsync();
 
-internal sealed class Echo : Process
+internal sealed class Echo : HordeProcess
 {
     protected override ValueTask<object?> HandleCallAsync(object message) => Reply(message);
 }

@@ -3,7 +3,7 @@ using Horde.Net.Cluster;
 namespace Horde.Net.Benchmarks.Local;
 
 /// <summary>Horde.Net sender of the credit-window workload.</summary>
-public sealed class HordeSender(Pid receiver) : Process
+public sealed class HordeSender(Pid receiver) : HordeProcess
 {
     private readonly CreditWindowSender _window = new();
 
@@ -23,7 +23,7 @@ public sealed class HordeSender(Pid receiver) : Process
 }
 
 /// <summary>Horde.Net receiver of the credit-window workload; told its sender's pid once, up front.</summary>
-public sealed class HordeReceiver : Process
+public sealed class HordeReceiver : HordeProcess
 {
     private readonly CreditWindowReceiver _window = new();
     private Pid? _ackTo;
@@ -45,7 +45,7 @@ public sealed class HordeReceiver : Process
 }
 
 /// <summary>Horde.Net call target: replies Pong to Ping.</summary>
-public sealed class HordeEcho : Process
+public sealed class HordeEcho : HordeProcess
 {
     /// <inheritdoc />
     protected override ValueTask<object?> HandleCallAsync(object message) =>

@@ -66,7 +66,7 @@ public sealed class HordeNetRemoteLibrary(int maxBatchEnvelopes = 4096) : IRemot
         public ValueTask DisposeAsync() => node.DisposeAsync();
     }
 
-    private sealed class Sender(Pid receiver) : Process
+    private sealed class Sender(Pid receiver) : HordeProcess
     {
         private readonly CreditWindow _window = new();
         private bool _greeted;
@@ -97,7 +97,7 @@ public sealed class HordeNetRemoteLibrary(int maxBatchEnvelopes = 4096) : IRemot
         }
     }
 
-    private sealed class Receiver : Process
+    private sealed class Receiver : HordeProcess
     {
         private Pid? _ackTo;
         private long _received;
@@ -118,7 +118,7 @@ public sealed class HordeNetRemoteLibrary(int maxBatchEnvelopes = 4096) : IRemot
         }
     }
 
-    private sealed class Echo : Process
+    private sealed class Echo : HordeProcess
     {
         protected override ValueTask<object?> HandleCallAsync(object message) =>
             message is HordePing ping ? Reply(new HordePong(ping.Seq)) : Unhandled(message);

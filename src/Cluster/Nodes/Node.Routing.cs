@@ -34,7 +34,7 @@ public sealed partial class Node
         if (a == b)
             return;
         var aAlive = TryGetLocal(a, out var pa) && pa.AddLink(b);
-        Process? pb = null;
+        HordeProcess? pb = null;
         var bAlive = b.IsOn(this)
             ? TryGetLocal(b, out pb) && pb.AddLink(a)
             : aAlive && TryGetConnection(b, out var connection, out _) && connection.Link(a, b);
@@ -78,9 +78,9 @@ public sealed partial class Node
             connection.Demonitor(monitor);
     }
 
-    internal bool TryGetLocal(long serial, out Process process) => _processes.TryGetValue(serial, out process!);
+    internal bool TryGetLocal(long serial, out HordeProcess process) => _processes.TryGetValue(serial, out process!);
 
-    internal bool TryGetLocal(Pid pid, out Process process)
+    internal bool TryGetLocal(Pid pid, out HordeProcess process)
     {
         if (pid.Local is { } cached)
         {

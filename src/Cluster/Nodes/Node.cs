@@ -10,7 +10,7 @@ namespace Horde.Net.Cluster;
 /// </summary>
 public sealed partial class Node : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, Process> _processes = new();
+    private readonly ConcurrentDictionary<long, HordeProcess> _processes = new();
     private readonly ConcurrentDictionary<string, Pid> _names = new(StringComparer.Ordinal);
     private readonly List<(Pid Pid, TimeSpan ShutdownTimeout)> _roots = [];
     private readonly ILogger _logger;
@@ -52,7 +52,7 @@ public sealed partial class Node : IAsyncDisposable
     /// <exception cref="ProcessStartException">Init threw, or asked to stop.</exception>
     /// <exception cref="NameTakenException">The name is registered to another process.</exception>
     /// <exception cref="TimeoutException">Init did not finish within <see cref="StartOptions.InitTimeout"/>.</exception>
-    public async Task<Pid> StartAsync(Func<Process> factory, StartOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<Pid> StartAsync(Func<HordeProcess> factory, StartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         options ??= Defaults;
@@ -135,7 +135,7 @@ public sealed partial class Node : IAsyncDisposable
     }
 
     /// <summary>Waits for a process to exit; kills it when <paramref name="timeout"/> passes first.</summary>
-    internal static async Task<ExitReason> WaitOrKillAsync(Process process, TimeSpan timeout)
+    internal static async Task<ExitReason> WaitOrKillAsync(HordeProcess process, TimeSpan timeout)
     {
         try
         {
@@ -212,7 +212,7 @@ public sealed partial class Node : IAsyncDisposable
     /// <summary>The process registered under <paramref name="name"/> on this node, or null.</summary>
     public Pid? WhereIs(string name) => _names.TryGetValue(name, out var pid) ? pid : null;
 
-    internal void OnProcessExit(Process process, ExitReason reason)
+    internal void OnProcessExit(HordeProcess process, ExitReason reason)
     {
         var pid = process.Self;
         _processes.TryRemove(pid.Serial, out _);

@@ -4,7 +4,7 @@ namespace Horde.Net.Cluster;
 /// A process whose state is one value of type <typeparamref name="TState"/>: the state it starts from, that its handlers
 /// replace, and that later layers hand off to a successor when the process moves.
 /// </summary>
-public abstract class GenServer<TState> : Process
+public abstract class GenServer<TState> : HordeProcess
 {
     /// <summary>The current state. Handlers read and replace it; only the process's own thread of control touches it.</summary>
     public TState State { get; protected set; } = default!;

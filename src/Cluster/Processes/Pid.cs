@@ -17,9 +17,9 @@ public sealed class Pid : IEquatable<Pid>
     // Cached routing: the node this handle sends through and, when the process is local, the process itself,
     // so that a local send is one queue write and no lookup.
     internal readonly Node? Home;
-    internal readonly Process? Local;
+    internal readonly HordeProcess? Local;
 
-    internal Pid(NodeName node, ulong incarnation, long serial, Node? home = null, Process? local = null)
+    internal Pid(NodeName node, ulong incarnation, long serial, Node? home = null, HordeProcess? local = null)
     {
         Node = node;
         Incarnation = incarnation;
@@ -37,14 +37,14 @@ public sealed class Pid : IEquatable<Pid>
     /// <summary>The serial number of the process within that incarnation.</summary>
     public long Serial { get; }
 
-    /// <summary>Sends a cast: handled by <see cref="Process.HandleCastAsync(object)"/>. Never blocks, never fails; a message to a dead process is dropped.</summary>
+    /// <summary>Sends a cast: handled by <see cref="HordeProcess.HandleCastAsync(object)"/>. Never blocks, never fails; a message to a dead process is dropped.</summary>
     public void Cast(object message) => Post(new Envelope(EnvelopeKind.Cast, message));
 
-    /// <summary>Sends a plain message: handled by <see cref="Process.HandleInfoAsync(object)"/>. Never blocks, never fails; a message to a dead process is dropped.</summary>
+    /// <summary>Sends a plain message: handled by <see cref="HordeProcess.HandleInfoAsync(object)"/>. Never blocks, never fails; a message to a dead process is dropped.</summary>
     public void Send(object message) => Post(new Envelope(EnvelopeKind.Info, message));
 
     /// <summary>
-    /// Sends a request and waits for the reply of <see cref="Process.HandleCallAsync(object)"/>.
+    /// Sends a request and waits for the reply of <see cref="HordeProcess.HandleCallAsync(object)"/>.
     /// </summary>
     /// <param name="message">The request.</param>
     /// <param name="timeout">How long to wait; the node's <see cref="NodeOptions.CallTimeout"/> (5 s by default) when null. Never infinite.</param>

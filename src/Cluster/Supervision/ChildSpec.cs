@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>When a supervisor restarts a child that exited (OTP's restart types).</summary>
 public enum Restart
@@ -26,7 +26,7 @@ public enum ChildType
 /// <summary>How a supervisor starts, restarts and stops one child.</summary>
 /// <param name="Id">Names the child within its supervisor.</param>
 /// <param name="Start">Makes a new process instance for each start.</param>
-public sealed record ChildSpec(string Id, Func<Process> Start)
+public sealed record ChildSpec(string Id, Func<HordeProcess> Start)
 {
     /// <summary>When the child is restarted: <see cref="Restart.Permanent"/> by default.</summary>
     public Restart Restart { get; init; } = Restart.Permanent;
@@ -41,6 +41,6 @@ public sealed record ChildSpec(string Id, Func<Process> Start)
     public ChildType Type { get; init; } = ChildType.Worker;
 
     /// <summary>A spec for a child that is itself a supervisor: 30 s to shut down.</summary>
-    public static ChildSpec ForSupervisor(string id, Func<Process> start) =>
+    public static ChildSpec ForSupervisor(string id, Func<HordeProcess> start) =>
         new(id, start) { Type = ChildType.Supervisor, Shutdown = TimeSpan.FromSeconds(30) };
 }

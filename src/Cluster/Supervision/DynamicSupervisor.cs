@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
 
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>
 /// A supervisor that starts with no children and starts them on demand, as Elixir's <c>DynamicSupervisor</c>:
 /// one for one, with restart intensity and an optional maximum number of children. On shutdown it stops all children
 /// at once, each within its shutdown timeout.
 /// </summary>
-public sealed class DynamicSupervisor : Process
+public sealed class DynamicSupervisor : HordeProcess
 {
     private readonly SupervisorOptions _options;
     private readonly Dictionary<Pid, ChildSpec> _children = [];

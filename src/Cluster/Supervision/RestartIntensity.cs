@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>Counts restarts in a sliding window; says when a supervisor has restarted too often and must give up.</summary>
 internal sealed class RestartIntensity(SupervisorOptions options)

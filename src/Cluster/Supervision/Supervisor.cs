@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>
 /// An OTP supervisor with a fixed, ordered list of children: starts them in order, restarts them by its
@@ -14,7 +14,7 @@ namespace Horde.Net.Cluster;
 ///     new SupervisorOptions { Strategy = RestartStrategy.RestForOne }));
 /// </code>
 /// </example>
-public sealed class Supervisor : Process
+public sealed class Supervisor : HordeProcess
 {
     private readonly SupervisorOptions _options;
     private readonly List<Child> _children;

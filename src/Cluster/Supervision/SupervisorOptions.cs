@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>What a supervisor restarts when one child must be restarted (OTP's strategies).</summary>
 public enum RestartStrategy

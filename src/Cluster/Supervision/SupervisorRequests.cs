@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster;
+namespace Horde.Net.Cluster.Supervision;
 
 /// <summary>One child of a supervisor, as <see cref="Supervisor.WhichChildrenAsync"/> reports it.</summary>
 /// <param name="Id">The child's id.</param>

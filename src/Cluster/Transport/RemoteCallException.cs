@@ -1,6 +1,6 @@
 namespace Horde.Net.Cluster;
 
-/// <summary>A process on another node answered a call with an error (see <see cref="Process"/>'s <c>ReplyError</c>).</summary>
+/// <summary>A process on another node answered a call with an error (see <see cref="HordeProcess"/>'s <c>ReplyError</c>).</summary>
 public sealed class RemoteCallException(string remoteType, string message)
     : Exception($"{remoteType}: {message}")
 {

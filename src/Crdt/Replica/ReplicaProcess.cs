@@ -11,7 +11,7 @@ namespace Horde.Net.Crdt;
 /// Neighbours are given as pids; each is asked for its replica id once.
 /// </summary>
 internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IReplicaStorage? storage, TimeSpan tickInterval)
-    : Process, ISyncTransport
+    : HordeProcess, ISyncTransport
     where TKey : notnull
 {
     private readonly Dictionary<ulong, Pid> _pidsById = [];

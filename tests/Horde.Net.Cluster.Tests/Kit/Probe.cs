@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Horde.Net.Cluster.Tests.Kit;
 
 /// <summary>A process that hands every message it gets to the test, which awaits them in order.</summary>
-public sealed class Probe : Process
+public sealed class Probe : HordeProcess
 {
     private readonly bool _trapExits;
     private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
@@ -17,7 +17,7 @@ public sealed class Probe : Process
         return probe!;
     }
 
-    public MonitorRef Watch(Pid pid) => Monitor(pid);
+    public MonitorRef Watch(Pid pid) => MonitorProcess(pid);
 
     public void Unwatch(MonitorRef monitor) => Demonitor(monitor);
 

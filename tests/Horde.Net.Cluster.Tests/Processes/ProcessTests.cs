@@ -178,12 +178,12 @@ public sealed class ProcessTests : IAsyncLifetime
         Assert.Equal(0, node.ProcessCount);
     }
 
-    private sealed class SlowInit(Task gate) : Process
+    private sealed class SlowInit(Task gate) : HordeProcess
     {
         protected override async ValueTask InitAsync() => await gate;
     }
 
-    private sealed class Deferring : Process
+    private sealed class Deferring : HordeProcess
     {
         private DeferredReply _waiting;
 

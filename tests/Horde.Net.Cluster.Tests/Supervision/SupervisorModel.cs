@@ -1,3 +1,4 @@
+using Horde.Net.Cluster.Supervision;
 namespace Horde.Net.Cluster.Tests.Supervision;
 
 /// <summary>What OTP says a supervisor's children look like after each child exit: the model the property test checks against.</summary>

@@ -1,3 +1,4 @@
+using Horde.Net.Cluster.Supervision;
 using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Supervision;
@@ -202,7 +203,7 @@ public sealed class SupervisorTests : IAsyncLifetime
         Assert.Equal(0, node.ProcessCount);
     }
 
-    private sealed class StuckInTerminate(Task gate) : Process
+    private sealed class StuckInTerminate(Task gate) : HordeProcess
     {
         protected override ValueTask InitAsync()
         {

@@ -2,7 +2,7 @@ namespace Horde.Net.Cluster;
 
 // Links and monitors, as in OTP. The sets live on the process they point at, guarded by one lock that also guards the
 // step from alive to dying: a link or monitor added after that step is answered at once with noproc.
-public abstract partial class Process
+public abstract partial class HordeProcess
 {
     private readonly object _sync = new();
     private HashSet<Pid>? _links;
@@ -15,7 +15,7 @@ public abstract partial class Process
     protected void Unlink(Pid pid) => Node.Unlink(Self, pid);
 
     /// <summary>Monitors <paramref name="pid"/>: a <see cref="Down"/> message arrives when it ends (at once if it is not running).</summary>
-    protected MonitorRef Monitor(Pid pid) => Node.Monitor(Self, pid);
+    protected MonitorRef MonitorProcess(Pid pid) => Node.Monitor(Self, pid);
 
     /// <summary>Removes a monitor; no <see cref="Down"/> for it arrives after this returns, unless one is already queued.</summary>
     protected void Demonitor(MonitorRef monitor) => Node.Demonitor(monitor);

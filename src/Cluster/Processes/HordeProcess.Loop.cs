@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Horde.Net.Cluster;
 
 // The life of a process: init, the message loop, terminate, and death (which tells links, monitors and the node).
-public abstract partial class Process
+public abstract partial class HordeProcess
 {
     // Scheduling: a process is either idle (nothing queued, not on the thread pool) or scheduled (queued on the thread
     // pool, or running). Whoever moves it from idle to scheduled queues it, preferring the current thread's local

@@ -5,14 +5,14 @@ namespace Horde.Net.Cluster;
 /// <summary>
 /// A process: an object with a private mailbox that handles one message at a time, as an Erlang process running a
 /// gen_server. Derive from it (or from <see cref="GenServer{TState}"/>) and override the handlers you need; start it with
-/// <see cref="Node.StartAsync(Func{Process}, StartOptions?, CancellationToken)"/>.
+/// <see cref="Node.StartAsync(Func{HordeProcess}, StartOptions?, CancellationToken)"/>.
 /// </summary>
 /// <remarks>
 /// An exception thrown by a handler ends the process with <see cref="ExitReason.Error(Exception)"/>: its terminate callback
 /// runs, a caller waiting on the request gets <see cref="ProcessExitedException"/>, linked processes get the exit signal and
 /// monitors fire. Other processes and the node are not affected.
 /// </remarks>
-public abstract partial class Process : IThreadPoolWorkItem
+public abstract partial class HordeProcess : IThreadPoolWorkItem
 {
     private const int Alive = 0, Dying = 1, Dead = 2;
 
@@ -176,7 +176,7 @@ public abstract partial class Process : IThreadPoolWorkItem
         Logger.LogWarning("Process {Pid} ({Type}) dropped an unhandled {MessageType}.", Self, GetType().Name, message.GetType().FullName);
 }
 
-/// <summary>A request whose answer a process gives later; see <see cref="Process.DeferReply"/>.</summary>
+/// <summary>A request whose answer a process gives later; see <see cref="HordeProcess.DeferReply"/>.</summary>
 public readonly struct DeferredReply
 {
     private readonly IReplySink? _sink;

@@ -1,5 +1,5 @@
 using Horde.Net.Cluster.Membership;
-using static Horde.Net.Cluster.Tests.Membership.KubernetesJson;
+using static Horde.Net.TestKit.KubernetesJson;
 
 namespace Horde.Net.Cluster.Tests.Membership;
 

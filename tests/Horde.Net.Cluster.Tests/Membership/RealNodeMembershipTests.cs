@@ -1,5 +1,4 @@
 using Horde.Net.Cluster.Membership;
-using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Membership;
 

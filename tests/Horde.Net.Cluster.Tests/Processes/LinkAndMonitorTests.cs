@@ -1,4 +1,3 @@
-using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Processes;
 

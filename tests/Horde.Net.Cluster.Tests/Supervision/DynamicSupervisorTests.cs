@@ -1,5 +1,4 @@
 using Horde.Net.Cluster.Supervision;
-using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Supervision;
 

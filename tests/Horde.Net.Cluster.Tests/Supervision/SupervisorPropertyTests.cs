@@ -1,6 +1,5 @@
 using CsCheck;
 using Horde.Net.Cluster.Supervision;
-using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Supervision;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Horde.Net.Cluster.Tests.Kit;
 
 namespace Horde.Net.Cluster.Tests.Transport;
 

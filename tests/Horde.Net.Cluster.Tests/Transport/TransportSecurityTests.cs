@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Google.Protobuf;
 using Grpc.Core;
-using Horde.Net.Cluster.Tests.Kit;
 using Horde.Net.Cluster.Transport.Protocol;
 using MessagePack;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Horde.Net.Cluster;
 
 namespace Horde.Net.Crdt.Tests.OverGrpc;
@@ -23,16 +21,7 @@ internal sealed class GrpcNodes : IAsyncDisposable
         var replicas = new List<Replica<string, string>>();
         for (var i = 0; i < count; i++)
         {
-            var options = new NodeOptions
-            {
-                Name = NodeName.Create($"crdt{i}", "127.0.0.1", FreePort()),
-                Cookie = "crdt-tests",
-                HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-                FailureThreshold = TimeSpan.FromSeconds(1),
-            };
-            options.MessageTypes.AddCrdt();
-            var node = new Node(options);
-            await node.ListenAsync();
+            var node = await TestCluster.StartNodeAsync($"crdt{i}", options => options.MessageTypes.AddCrdt());
             nodes.Add(node);
             replicas.Add(await Replica<string, string>.StartAsync(node));
         }
@@ -66,13 +55,6 @@ internal sealed class GrpcNodes : IAsyncDisposable
                     $"Replicas did not converge within {timeout.TotalSeconds:0} s: expected {expected.Count} keys, have {string.Join(", ", states.Select(s => s.Count))}.");
             await Task.Delay(20);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>A clock that moves only when the test says so.</summary>
 public sealed class ManualClock : TimeProvider

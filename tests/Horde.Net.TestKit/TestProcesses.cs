@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 [MessagePackObject]
 public sealed record Add([property: Key(0)] int Amount);

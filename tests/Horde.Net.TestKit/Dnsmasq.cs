@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using DnsClient;
 
-namespace Horde.Net.Cluster.Tests.Membership;
+namespace Horde.Net.TestKit;
 
 /// <summary>
 /// A real DNS server for the DNS strategies' tests: dnsmasq on 127.0.0.1 and a free high port, answering
@@ -13,14 +13,14 @@ namespace Horde.Net.Cluster.Tests.Membership;
 /// names get NXDOMAIN. <see cref="SetHostsAsync"/> rewrites the hosts file and sends SIGHUP, which makes
 /// dnsmasq re-read it; SRV records live on the command line, so <see cref="SetServicesAsync"/> restarts it.
 /// </summary>
-internal sealed class Dnsmasq : IAsyncDisposable
+public sealed class Dnsmasq : IAsyncDisposable
 {
     private const string ReadyName = "ready.horde-test.cluster.local";
     private readonly string _executable;
     private readonly string _hostsFile;
     private readonly StringBuilder _output = new();
     private string[] _services;
-    private System.Diagnostics.Process? _process;
+    private Process? _process;
 
     private Dnsmasq(string executable, int port, string[] services)
     {
@@ -105,7 +105,7 @@ internal sealed class Dnsmasq : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dnsmasq did not start.");
         process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         process.BeginErrorReadLine();
@@ -114,7 +114,7 @@ internal sealed class Dnsmasq : IAsyncDisposable
         await WaitUntilAnsweringAsync(process);
     }
 
-    private async Task WaitUntilAnsweringAsync(System.Diagnostics.Process process)
+    private async Task WaitUntilAnsweringAsync(Process process)
     {
         var client = new LookupClient(new LookupClientOptions(new IPEndPoint(IPAddress.Loopback, Port))
         {

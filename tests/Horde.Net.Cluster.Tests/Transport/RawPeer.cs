@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using Horde.Net.Cluster.Transport;
 using Horde.Net.Cluster.Transport.Protocol;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.Cluster.Tests.Transport;
 
 /// <summary>A hand-driven peer that speaks the wire protocol frame by frame, to send a node what a real node never would.</summary>
 public sealed class RawPeer : IAsyncDisposable

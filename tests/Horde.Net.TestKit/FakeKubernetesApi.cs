@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Horde.Net.Cluster.Tests.Membership;
+namespace Horde.Net.TestKit;
 
 /// <summary>
 /// An HTTP server on loopback that answers like the Kubernetes API server: the test sets, per path,
 /// a status code and a JSON body in the API's own shapes, and reads back every request it received.
 /// </summary>
-internal sealed class FakeKubernetesApi : IAsyncDisposable
+public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly HttpListener _listener;
     private readonly ConcurrentDictionary<string, (int Status, string Json)> _responses = new();

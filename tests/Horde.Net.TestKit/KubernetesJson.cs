@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace Horde.Net.Cluster.Tests.Membership;
+namespace Horde.Net.TestKit;
 
 /// <summary>
 /// List responses in the shapes of the Kubernetes API reference (discovery.k8s.io/v1 EndpointSliceList,
 /// v1 EndpointsList, v1 PodList), with the fields a real cluster fills in, not only the ones read.
 /// </summary>
-internal static class KubernetesJson
+public static class KubernetesJson
 {
     public sealed record Pod(string Name, string Ip, bool Ready = true, string Phase = "Running");
 

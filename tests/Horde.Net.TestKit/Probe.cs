@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>A process that hands every message it gets to the test, which awaits them in order.</summary>
 public sealed class Probe : HordeProcess

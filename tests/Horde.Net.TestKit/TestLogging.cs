@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>Collects log lines so tests can assert that a refusal was logged with its reason.</summary>
 public sealed class TestLogging : ILoggerFactory, ILoggerProvider

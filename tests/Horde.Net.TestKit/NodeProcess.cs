@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>A node running in its own OS process (Horde.Net.TestNode), so that a test can kill it for real.</summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
-    private readonly System.Diagnostics.Process _process;
+    private readonly Process _process;
 
-    private NodeProcess(System.Diagnostics.Process process, NodeName name)
+    private NodeProcess(Process process, NodeName name)
     {
         _process = process;
         Name = name;
@@ -25,7 +25,7 @@ public sealed class NodeProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("could not start the test node");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the test node");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {

@@ -1,4 +1,4 @@
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>Bounded polling for conditions that no event announces.</summary>
 public static class Eventually

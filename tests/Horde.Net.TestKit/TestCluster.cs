@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
-namespace Horde.Net.Cluster.Tests.Kit;
+namespace Horde.Net.TestKit;
 
 /// <summary>Real nodes in this test process, each listening on its own loopback port, all sharing one cookie.</summary>
 public sealed class TestCluster : IAsyncDisposable

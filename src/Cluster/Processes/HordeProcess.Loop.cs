@@ -183,8 +183,8 @@ public abstract partial class HordeProcess
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DispatchCallAsync(Envelope call)
     {
-        _currentCall = call;
-        _replyDeferred = false;
+        if (!BeginCall(call))
+            return;
         object? reply;
         try
         {
@@ -193,14 +193,15 @@ public abstract partial class HordeProcess
         catch (UnhandledMessageException unhandled)
         {
             Logger.LogWarning("Process {Pid} ({Type}) was called with an unhandled {MessageType}.", Self, GetType().Name, unhandled.MessageTypeName);
-            call.Fail(unhandled);
+            if (EndCall())
+                call.Fail(unhandled);
             return;
         }
-        finally
+        catch (Exception) when (!EndCall())
         {
-            _currentCall = default;
+            return; // killed while handling: the caller already has the exit reason and the process is gone
         }
-        if (_replyDeferred)
+        if (!EndCall() || _replyDeferred)
             return;
         if (reply is ErrorReply error)
             call.Fail(error.Error);
@@ -216,20 +217,30 @@ public abstract partial class HordeProcess
     {
         HashSet<Pid>? links;
         HashSet<MonitorRef>? watchers;
+        List<(IReplySink Sink, long CallId)>? unanswered;
         lock (_sync)
         {
             if (_state != Alive)
                 return false;
+            _exitReason = reason;
             _state = Dying;
             links = _links;
             watchers = _watchers;
+            unanswered = TakeUnansweredCalls();
             _links = null;
             _watchers = null;
         }
         _mailbox.Close();
-        _exitReason = reason;
         Volatile.Write(ref _state, Dead);
         _stopping?.Cancel();
+        // As gen_server's callers, who monitor the server: the call being handled, those answered later and those
+        // still queued fail now with the reason, not at their timeouts; a handler still running can no longer answer.
+        if (unanswered is not null)
+        {
+            foreach (var (sink, callId) in unanswered)
+                sink.Fail(callId, new ProcessExitedException(Self, reason));
+        }
+        FailQueuedCalls();
 
         var node = Node;
         node.OnProcessExit(this, reason);

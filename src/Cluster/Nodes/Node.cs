@@ -84,7 +84,7 @@ public sealed partial class Node : IAsyncDisposable
                 _roots.Add((pid, options.ShutdownTimeout));
 
         // The loop starts on the thread pool, not inline, so that it does not inherit the starter's execution context.
-        ThreadPool.UnsafeQueueUserWorkItem(process, preferLocal: false);
+        process.Schedule(preferLocal: false);
         try
         {
             return await started.Task.WaitAsync(options.InitTimeout, cancellationToken);

@@ -34,4 +34,6 @@ internal readonly record struct Outgoing(
     object? Payload = null,
     ExitReason? Reason = null,
     string? Text = null,
-    bool Flag = false);
+    bool Flag = false,
+    int TypeId = 0,
+    byte[]? Bytes = null);

@@ -34,13 +34,14 @@ public sealed class MachineryFailureTests
         var gate = new TaskCompletionSource();
         var counter = new Counter();
         var pid = await node.StartAsync(() => counter);
-        var held = pid.CallAsync<int>(new Hold(gate), TimeSpan.FromSeconds(20)).AsTask();
-        var queued = pid.CallAsync<int>(new Get(), TimeSpan.FromSeconds(20)).AsTask();
+        var taken = 0;
         counter.FaultInjection = point =>
         {
-            if (point == MachineryPoint.Loop)
+            if (point == MachineryPoint.Loop && ++taken == 2) // the second message taken: the one behind the held call
                 throw new InvalidOperationException("injected: the loop broke");
         };
+        var held = pid.CallAsync<int>(new Hold(gate), TimeSpan.FromSeconds(20)).AsTask();
+        var queued = pid.CallAsync<int>(new Get(), TimeSpan.FromSeconds(20)).AsTask();
 
         gate.SetResult(); // the handler answers, then the loop takes the next message and fails outside any handler
 

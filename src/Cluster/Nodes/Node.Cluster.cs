@@ -19,6 +19,9 @@ public sealed partial class Node : INodeConnector
     /// <summary>The nodes this node is connected to.</summary>
     public IReadOnlyCollection<NodeName> ConnectedNodes => _transport?.ConnectedNodes ?? [];
 
+    /// <summary>Messages this node dropped instead of sending to another node, by cause.</summary>
+    public DropCounters Drops { get; } = new();
+
     /// <summary>Fault injection on this node's outgoing traffic, for tests; null until the node listens.</summary>
     public NetworkFaults? Faults => _transport?.Faults;
 
@@ -30,6 +33,7 @@ public sealed partial class Node : INodeConnector
     public async Task ListenAsync(CancellationToken cancellationToken = default)
     {
         Options.ValidateForCluster();
+        Options.MessageTypes.Freeze(); // from here on the transport's threads read the table
         var transport = new NodeTransport(this);
         if (Interlocked.CompareExchange(ref _transport, transport, null) is not null)
             throw new InvalidOperationException($"Node {Name} is already listening.");
@@ -86,6 +90,16 @@ public sealed partial class Node : INodeConnector
         if (_transport is null || !_transport.TryGetConnection(node, out var connection))
             throw new InvalidOperationException($"Node {node} is not connected to {Name}.");
         return await connection.WhereIsAsync(name, timeout ?? Options.CallTimeout);
+    }
+
+    /// <summary>Bytes queued to be sent to <paramref name="peer"/>, for tests and metrics; false if not connected.</summary>
+    internal bool TryGetQueuedBytes(NodeName peer, out long bytes)
+    {
+        bytes = 0;
+        if (_transport is null || !_transport.TryGetConnection(peer, out var connection))
+            return false;
+        bytes = connection.QueuedBytes;
+        return true;
     }
 
     private NodeTransport Transport =>

@@ -35,12 +35,14 @@ public sealed partial class Node
             return;
         var aAlive = TryGetLocal(a, out var pa) && pa.AddLink(b);
         HordeProcess? pb = null;
+        var unreachable = ExitReason.NoProc;
         var bAlive = b.IsOn(this)
             ? TryGetLocal(b, out pb) && pb.AddLink(a)
-            : aAlive && TryGetConnection(b, out var connection, out _) && connection.Link(a, b);
-        // Linking to a process that is not running sends the linker an exit signal with reason noproc.
+            : aAlive && TryGetConnection(b, out var connection, out unreachable) && connection.Link(a, b);
+        // Linking to a process that is not running sends the linker an exit signal: noproc, or noconnection when its
+        // node is not connected (a pid of an earlier run of a connected node names no process: noproc, as in Erlang).
         if (aAlive && !bAlive)
-            pa!.OnExitSignal(b, b.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection, linked: true);
+            pa!.OnExitSignal(b, unreachable, linked: true);
         else if (bAlive && !aAlive)
             pb!.OnExitSignal(a, a.IsOn(this) ? ExitReason.NoProc : ExitReason.NoConnection, linked: true);
     }

@@ -92,7 +92,7 @@ public sealed partial class Node : IAsyncDisposable
                 _roots.Add((pid, options.ShutdownTimeout));
 
         // The loop starts on the thread pool, not inline, so that it does not inherit the starter's execution context.
-        ThreadPool.UnsafeQueueUserWorkItem(process, preferLocal: false);
+        process.Schedule(preferLocal: false);
         if (State == NodeState.Starting && _transport is null)
             MoveTo(NodeState.Starting, NodeState.Running); // a node that never joins a cluster runs once it runs something
         try

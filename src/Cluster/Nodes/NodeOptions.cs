@@ -48,6 +48,16 @@ public sealed class NodeOptions
     /// <summary>The largest frame a node sends or accepts: 16 MiB. A larger one closes the connection.</summary>
     public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most bytes of messages waiting to be sent to one peer: 64 MiB. Past it, casts and plain messages to that
+    /// peer are dropped (counted in <see cref="Node.Drops"/> and logged) and calls fail at once with
+    /// <see cref="OutboundQueueFullException"/>, so a peer that stops reading cannot make this node's memory grow.
+    /// </summary>
+    public long MaxOutboundQueueBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Most connections the node's listener holds at once, half-open ones included: 1024.</summary>
+    public int MaxInboundConnections { get; set; } = 1024;
+
     /// <summary>At most this many envelopes go into one frame; 1 turns batching off, to measure what it is worth.</summary>
     internal int MaxBatchEnvelopes { get; set; } = 4096;
 
@@ -59,5 +69,9 @@ public sealed class NodeOptions
             throw new InvalidOperationException($"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}), which must be positive.");
         if (MaxFrameBytes < 64 * 1024)
             throw new InvalidOperationException($"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
+        if (MaxOutboundQueueBytes < MaxFrameBytes)
+            throw new InvalidOperationException($"MaxOutboundQueueBytes ({MaxOutboundQueueBytes}) must be at least MaxFrameBytes ({MaxFrameBytes}), so that one largest message fits.");
+        if (MaxInboundConnections < 1)
+            throw new InvalidOperationException($"MaxInboundConnections ({MaxInboundConnections}) must be positive.");
     }
 }

@@ -25,16 +25,37 @@ public abstract partial class HordeProcess
             return true;
         }
         if (Volatile.Read(ref _scheduling) == Idle && Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) == Idle)
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            Schedule(preferLocal: true);
         return true;
+    }
+
+    /// <summary>Queues the process's turn on the thread pool; if that fails, the process ends rather than waiting for a turn that never comes.</summary>
+    internal void Schedule(bool preferLocal)
+    {
+        try
+        {
+            FaultInjection?.Invoke(MachineryPoint.Schedule);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal);
+        }
+        catch (Exception e)
+        {
+            FailMachinery("scheduling its turn", e);
+        }
     }
 
     void IThreadPoolWorkItem.Execute()
     {
-        if (_initialized)
-            RunMessages();
-        else
-            _ = RunInitAsync(_started!);
+        try
+        {
+            if (_initialized)
+                RunMessages();
+            else
+                _ = RunInitAsync(_started!);
+        }
+        catch (Exception e)
+        {
+            FailMachinery("running its turn", e);
+        }
     }
 
     private async Task RunInitAsync(TaskCompletionSource<Pid> started)
@@ -43,25 +64,48 @@ public abstract partial class HordeProcess
         _started = null;
         try
         {
-            await InitAsync();
+            try
+            {
+                await InitAsync();
+            }
+            catch (Exception e)
+            {
+                FailStart(started, ExitReason.Error(e));
+                return;
+            }
+            if (_stopRequest is { } refused)
+            {
+                FailStart(started, refused);
+                return;
+            }
+            if (!started.TrySetResult(Self))
+            {
+                FailQueuedCalls(); // the starter gave up waiting and killed us
+                return;
+            }
+            RunMessages();
         }
         catch (Exception e)
         {
-            FailStart(started, ExitReason.Error(e));
-            return;
+            FailMachinery("starting", e);
         }
-        if (_stopRequest is { } refused)
-        {
-            FailStart(started, refused);
-            return;
-        }
-        if (!started.TrySetResult(Self))
-        {
-            FailQueuedCalls(); // the starter gave up waiting and killed us
-            return;
-        }
-        RunMessages();
     }
+
+    /// <summary>
+    /// The runtime's own code failed around this process (not a handler, whose exceptions are crashes): the process
+    /// ends with the failure as its reason, logged, so that nothing waits on a process that will never run again.
+    /// </summary>
+    private void FailMachinery(string what, Exception e)
+    {
+        var reason = ExitReason.Error(new InvalidOperationException($"The runtime failed while {what}: {e.Message}", e));
+        Logger.LogCritical(e, "Process {Pid} ({Type}) ends: the runtime failed while {What}.", Self, GetType().Name, what);
+        Die(reason);
+        FailQueuedCalls();
+        _started?.TrySetException(new ProcessStartException(GetType(), reason)); // it never got to init
+    }
+
+    /// <summary>For tests: runs at a point of the runtime's machinery, where a throw stands for a failure of it.</summary>
+    internal Action<MachineryPoint>? FaultInjection { get; set; }
 
     private void FailStart(TaskCompletionSource<Pid> started, ExitReason reason)
     {
@@ -73,87 +117,114 @@ public abstract partial class HordeProcess
     /// <summary>Handles messages until the mailbox is empty, the batch is done, a handler must be awaited, or the process ends.</summary>
     private void RunMessages()
     {
-        for (var handled = 0; handled < Throughput; handled++)
+        Envelope inHand = default; // read but not yet handed to a handler: a failure here must still answer it
+        try
         {
-            if (!_mailbox.TryRead(out var envelope))
+            for (var handled = 0; handled < Throughput; handled++)
             {
-                // Idle, unless something arrived between the failed read and the state change. The exchange is a full
-                // fence: the peek below cannot be reordered before it, so a writer that saw "scheduled" left an item
-                // the peek sees.
-                Interlocked.Exchange(ref _scheduling, Idle);
-                if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
+                if (!_mailbox.TryRead(out var envelope))
+                {
+                    // Idle, unless something arrived between the failed read and the state change. The exchange is a full
+                    // fence: the peek below cannot be reordered before it, so a writer that saw "scheduled" left an item
+                    // the peek sees.
+                    Interlocked.Exchange(ref _scheduling, Idle);
+                    if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
+                        return;
+                    continue;
+                }
+                inHand = envelope;
+                if (!IsAlive)
+                {
+                    FailCall(envelope);
+                    FailQueuedCalls();
                     return;
-                continue;
-            }
-            if (!IsAlive)
-            {
-                FailCall(envelope);
-                FailQueuedCalls();
-                return;
-            }
-            ValueTask handling;
-            try
-            {
-                handling = Dispatch(envelope);
-                if (handling.IsCompletedSuccessfully)
-                    handling.GetAwaiter().GetResult();
-            }
-            catch (Exception e)
-            {
-                _ = FinishAsync(ExitReason.Error(e), terminate: true, envelope);
-                return;
-            }
-            if (!handling.IsCompletedSuccessfully)
-            {
-                _ = AwaitHandlerAsync(handling, envelope);
-                return;
-            }
-            if (_stopRequest is { } stop)
-            {
-                _ = FinishAsync(stop, terminate: true, default);
-                return;
+                }
+                FaultInjection?.Invoke(MachineryPoint.Loop);
+                inHand = default;
+                ValueTask handling;
+                try
+                {
+                    handling = Dispatch(envelope);
+                    if (handling.IsCompletedSuccessfully)
+                        handling.GetAwaiter().GetResult();
+                }
+                catch (Exception e)
+                {
+                    _ = FinishAsync(ExitReason.Error(e), terminate: true, envelope);
+                    return;
+                }
+                if (!handling.IsCompletedSuccessfully)
+                {
+                    _ = AwaitHandlerAsync(handling, envelope);
+                    return;
+                }
+                if (_stopRequest is { } stop)
+                {
+                    _ = FinishAsync(stop, terminate: true, default);
+                    return;
+                }
             }
         }
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        catch (Exception e)
+        {
+            FailMachinery("running its turn", e);
+            FailCall(inHand);
+            return;
+        }
+        Schedule(preferLocal: false);
     }
 
     private async Task AwaitHandlerAsync(ValueTask handling, Envelope envelope)
     {
         try
         {
-            await handling;
+            try
+            {
+                await handling;
+            }
+            catch (Exception e)
+            {
+                await FinishAsync(ExitReason.Error(e), terminate: true, envelope);
+                return;
+            }
+            if (_stopRequest is { } stop)
+                await FinishAsync(stop, terminate: true, default);
+            else if (!IsAlive)
+                FailQueuedCalls();
+            else
+                RunMessages();
         }
         catch (Exception e)
         {
-            await FinishAsync(ExitReason.Error(e), terminate: true, envelope);
-            return;
+            FailMachinery("resuming after a handler", e);
         }
-        if (_stopRequest is { } stop)
-            await FinishAsync(stop, terminate: true, default);
-        else if (!IsAlive)
-            FailQueuedCalls();
-        else
-            RunMessages();
     }
 
     private async Task FinishAsync(ExitReason reason, bool terminate, Envelope crashedCall)
     {
-        if (terminate && IsAlive)
+        try
         {
-            try
+            if (terminate && IsAlive)
             {
-                await TerminateAsync(reason);
+                try
+                {
+                    await TerminateAsync(reason);
+                }
+                catch (Exception e)
+                {
+                    Logger.LogError(e, "Process {Pid} ({Type}) threw in terminate ({Reason}).", Self, GetType().Name, reason);
+                }
             }
-            catch (Exception e)
-            {
-                Logger.LogError(e, "Process {Pid} ({Type}) threw in terminate ({Reason}).", Self, GetType().Name, reason);
-            }
+            Die(reason);
+            // The caller whose request crashed the process hears of it only now, when links and monitors have been told:
+            // whatever it does next sees the process gone (and, under a supervisor, its restart already queued).
+            crashedCall.Fail(new ProcessExitedException(Self, _exitReason ?? reason));
+            FailQueuedCalls();
         }
-        Die(reason);
-        // The caller whose request crashed the process hears of it only now, when links and monitors have been told:
-        // whatever it does next sees the process gone (and, under a supervisor, its restart already queued).
-        crashedCall.Fail(new ProcessExitedException(Self, _exitReason ?? reason));
-        FailQueuedCalls();
+        catch (Exception e)
+        {
+            FailMachinery("ending", e);
+        }
     }
 
     private ValueTask Dispatch(in Envelope envelope)
@@ -183,8 +254,8 @@ public abstract partial class HordeProcess
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DispatchCallAsync(Envelope call)
     {
-        _currentCall = call;
-        _replyDeferred = false;
+        if (!BeginCall(call))
+            return;
         object? reply;
         try
         {
@@ -193,14 +264,15 @@ public abstract partial class HordeProcess
         catch (UnhandledMessageException unhandled)
         {
             Logger.LogWarning("Process {Pid} ({Type}) was called with an unhandled {MessageType}.", Self, GetType().Name, unhandled.MessageTypeName);
-            call.Fail(unhandled);
+            if (EndCall())
+                call.Fail(unhandled);
             return;
         }
-        finally
+        catch (Exception) when (!EndCall())
         {
-            _currentCall = default;
+            return; // killed while handling: the caller already has the exit reason and the process is gone
         }
-        if (_replyDeferred)
+        if (!EndCall() || _replyDeferred)
             return;
         if (reply is ErrorReply error)
             call.Fail(error.Error);
@@ -216,20 +288,30 @@ public abstract partial class HordeProcess
     {
         HashSet<Pid>? links;
         HashSet<MonitorRef>? watchers;
+        List<(IReplySink Sink, long CallId)>? unanswered;
         lock (_sync)
         {
             if (_state != Alive)
                 return false;
+            _exitReason = reason;
             _state = Dying;
             links = _links;
             watchers = _watchers;
+            unanswered = TakeUnansweredCalls();
             _links = null;
             _watchers = null;
         }
         _mailbox.Close();
-        _exitReason = reason;
         Volatile.Write(ref _state, Dead);
         _stopping?.Cancel();
+        // As gen_server's callers, who monitor the server: the call being handled, those answered later and those
+        // still queued fail now with the reason, not at their timeouts; a handler still running can no longer answer.
+        if (unanswered is not null)
+        {
+            foreach (var (sink, callId) in unanswered)
+                sink.Fail(callId, new ProcessExitedException(Self, reason));
+        }
+        FailQueuedCalls();
 
         var node = Node;
         node.OnProcessExit(this, reason);
@@ -255,6 +337,13 @@ public abstract partial class HordeProcess
 
     private void FailCall(in Envelope envelope) =>
         envelope.Fail(new ProcessExitedException(Self, _exitReason ?? ExitReason.NoProc));
+}
+
+/// <summary>Points of the runtime's machinery where tests inject failures.</summary>
+internal enum MachineryPoint
+{
+    Schedule,
+    Loop,
 }
 
 /// <summary>A handler's answer that fails the caller instead of replying.</summary>

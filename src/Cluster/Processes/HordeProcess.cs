@@ -28,7 +28,6 @@ public abstract partial class HordeProcess : IThreadPoolWorkItem
     private int _state;
     private ExitReason? _exitReason;
     private ExitReason? _stopRequest;
-    private Envelope _currentCall;
     private bool _replyDeferred;
     private List<string>? _names;
 
@@ -130,10 +129,10 @@ public abstract partial class HordeProcess : IThreadPoolWorkItem
     /// </summary>
     protected DeferredReply DeferReply()
     {
-        if (_currentCall.ReplyTo is null)
+        if (!_inCall)
             throw new InvalidOperationException("DeferReply can only be used while handling a call.");
         _replyDeferred = true;
-        return new DeferredReply(_currentCall.ReplyTo, _currentCall.CallId);
+        return DeferCurrentCall();
     }
 
     /// <summary>Stops this process after the current message: terminate runs, then the process exits with <paramref name="reason"/> (normal by default).</summary>
@@ -177,20 +176,31 @@ public abstract partial class HordeProcess : IThreadPoolWorkItem
 }
 
 /// <summary>A request whose answer a process gives later; see <see cref="HordeProcess.DeferReply"/>.</summary>
+/// <remarks>If the process ends first, the caller fails at once with the exit reason and a later answer is ignored.</remarks>
 public readonly struct DeferredReply
 {
+    private readonly HordeProcess? _owner;
     private readonly IReplySink? _sink;
     private readonly long _callId;
 
-    internal DeferredReply(IReplySink sink, long callId)
+    internal DeferredReply(HordeProcess owner, IReplySink sink, long callId)
     {
+        _owner = owner;
         _sink = sink;
         _callId = callId;
     }
 
-    /// <summary>Answers the caller. A second answer, or one after the caller gave up, is ignored.</summary>
-    public void Reply(object? value) => _sink?.Reply(_callId, value);
+    /// <summary>Answers the caller. A second answer, one after the caller gave up, or one after the process ended is ignored.</summary>
+    public void Reply(object? value)
+    {
+        if (_owner?.ClaimDeferred(_sink!, _callId) == true)
+            _sink!.Reply(_callId, value);
+    }
 
     /// <summary>Fails the caller's request with <paramref name="error"/>.</summary>
-    public void Fail(Exception error) => _sink?.Fail(_callId, error);
+    public void Fail(Exception error)
+    {
+        if (_owner?.ClaimDeferred(_sink!, _callId) == true)
+            _sink!.Fail(_callId, error);
+    }
 }

@@ -21,12 +21,6 @@ internal sealed class EnvelopeCodec(MessageTypeRegistry types, MessagePackSerial
         return (id, MessagePackSerializer.Serialize(type, payload, Options));
     }
 
-    public void CheckRegistered(object? payload)
-    {
-        if (payload is not null && !types.TryGetId(payload.GetType(), out _))
-            throw new UnregisteredMessageTypeException(payload.GetType());
-    }
-
     public static void Write(ref MessagePackWriter writer, in Outgoing item, int typeId, byte[] payload)
     {
         writer.Write((byte)item.Kind);

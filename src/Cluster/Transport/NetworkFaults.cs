@@ -9,6 +9,7 @@ namespace Horde.Net.Cluster.Transport;
 public sealed class NetworkFaults
 {
     private readonly ConcurrentDictionary<NodeName, bool> _blocked = new();
+    private readonly ConcurrentDictionary<NodeName, bool> _stalled = new();
 
     /// <summary>Delay added before every batch is written.</summary>
     public TimeSpan Delay { get; set; }
@@ -22,15 +23,24 @@ public sealed class NetworkFaults
     /// <summary>Lets traffic to <paramref name="peer"/> flow again.</summary>
     public void Unblock(NodeName peer) => _blocked.TryRemove(peer, out _);
 
+    /// <summary>
+    /// Stops writing to <paramref name="peer"/> as if it stopped reading: the writer hangs on its next frame until the
+    /// connection closes, and what is sent meanwhile queues up.
+    /// </summary>
+    public void Stall(NodeName peer) => _stalled[peer] = true;
+
     /// <summary>Removes every fault.</summary>
     public void Heal()
     {
         _blocked.Clear();
+        _stalled.Clear();
         Delay = TimeSpan.Zero;
         DropRate = 0;
     }
 
-    internal bool IsActive => !_blocked.IsEmpty || Delay > TimeSpan.Zero || DropRate > 0;
+    internal bool IsActive => !_blocked.IsEmpty || !_stalled.IsEmpty || Delay > TimeSpan.Zero || DropRate > 0;
+
+    internal bool Stalls(NodeName peer) => _stalled.ContainsKey(peer);
 
     internal bool Drops(NodeName peer) => _blocked.ContainsKey(peer) || (DropRate > 0 && Random.Shared.NextDouble() < DropRate);
 }

@@ -40,6 +40,8 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     public NetworkFaults Faults { get; } = new();
 
+    public DropCounters Drops => _node.Drops;
+
     public IReadOnlyCollection<NodeName> ConnectedNodes => [.. _connections.Keys];
 
     public bool TryGetConnection(NodeName peer, out PeerConnection connection) => _connections.TryGetValue(peer, out connection!);
@@ -55,6 +57,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            ApplyLimits(kestrel.Limits, options);
             kestrel.Listen(address, options.ListenPort ?? _node.Name.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

@@ -153,7 +153,7 @@ internal sealed partial class PeerConnection
         }
         else
         {
-            _outbox.Writer.TryWrite(new Outgoing(WireKind.Info, watcher.Serial, Payload: new Down(monitor, monitor.Target, ExitReason.NoProc)));
+            Send(watcher, new Envelope(EnvelopeKind.Info, new Down(monitor, monitor.Target, ExitReason.NoProc)));
         }
     }
 

@@ -1,28 +1,87 @@
+using Microsoft.Extensions.Logging;
 namespace Horde.Net.Cluster.Transport;
 
 // What local processes send across the connection, and the answers to calls that came in on it.
 internal sealed partial class PeerConnection
 {
+    /// <summary>
+    /// Sends a message. Payloads are encoded here, on the sender's thread, so the queue is bounded by real bytes. A cast
+    /// or plain message never throws: one that cannot be encoded, or finds the queue full, is dropped, counted and
+    /// logged, as one to a dead process is dropped (a Down sent from a dying process's cleanup must not throw there).
+    /// A call fails at once instead.
+    /// </summary>
     public void Send(Pid target, in Envelope envelope)
     {
-        _transport.Codec.CheckRegistered(envelope.Message);
-        switch (envelope.Kind)
+        var isCall = envelope.Kind == EnvelopeKind.Call;
+        if (!TryEncode(envelope.Message, out var typeId, out var bytes, out var error))
         {
-            // A cast or plain message never fails: on a connection already closing it is dropped, as one to a dead
-            // process is (a Down sent from a dying process's cleanup must not throw there).
-            case EnvelopeKind.Cast:
-                _outbox.Writer.TryWrite(new Outgoing(WireKind.Cast, target.Serial, Payload: envelope.Message));
-                break;
-            case EnvelopeKind.Info:
-                _outbox.Writer.TryWrite(new Outgoing(WireKind.Info, target.Serial, Payload: envelope.Message));
-                break;
-            default:
-                _pendingCalls[envelope.CallId] = (envelope.ReplyTo!, target.Serial);
-                if (!_outbox.Writer.TryWrite(new Outgoing(WireKind.Call, target.Serial, CallId: envelope.CallId, Payload: envelope.Message))
-                    && _pendingCalls.TryRemove(envelope.CallId, out _))
-                    envelope.Fail(new ProcessExitedException(target, ExitReason.NoConnection));
-                break;
+            if (isCall)
+                envelope.Fail(error);
+            else
+                Dropped(envelope.Message, error, _transport.Drops.CountUnregistered());
+            return;
         }
+        if (!TryReserve(bytes.Length))
+        {
+            if (isCall)
+                envelope.Fail(new OutboundQueueFullException(Peer, _node.Options.MaxOutboundQueueBytes));
+            else
+                Dropped(envelope.Message, null, _transport.Drops.CountQueueFull());
+            return;
+        }
+        var kind = envelope.Kind switch { EnvelopeKind.Cast => WireKind.Cast, EnvelopeKind.Info => WireKind.Info, _ => WireKind.Call };
+        if (isCall)
+            _pendingCalls[envelope.CallId] = (envelope.ReplyTo!, target.Serial);
+        if (!_outbox.Writer.TryWrite(new Outgoing(kind, target.Serial, CallId: envelope.CallId, TypeId: typeId, Bytes: bytes)))
+        {
+            Release(bytes.Length);
+            if (isCall && _pendingCalls.TryRemove(envelope.CallId, out _))
+                envelope.Fail(new ProcessExitedException(target, ExitReason.NoConnection));
+        }
+    }
+
+    /// <summary>Bytes of messages queued and not yet written, for tests and metrics.</summary>
+    public long QueuedBytes => Volatile.Read(ref _queuedBytes);
+
+    private bool TryEncode(object? payload, out int typeId, out byte[] bytes, out Exception error)
+    {
+        error = null!;
+        try
+        {
+            (typeId, bytes) = _transport.Codec.SerializePayload(payload);
+            if (bytes.Length <= _node.Options.MaxFrameBytes - 1024)
+                return true;
+            error = new InvalidOperationException($"A {payload!.GetType().Name} of {bytes.Length} bytes exceeds the frame limit of {_node.Options.MaxFrameBytes} bytes.");
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        typeId = 0;
+        bytes = [];
+        return false;
+    }
+
+    // Every queued payload counts its bytes plus a little for the envelope around it, until the writer takes it.
+    private const int EnvelopeOverhead = 32;
+
+    private bool TryReserve(int payloadBytes)
+    {
+        var size = payloadBytes + EnvelopeOverhead;
+        if (Interlocked.Add(ref _queuedBytes, size) <= _node.Options.MaxOutboundQueueBytes)
+            return true;
+        Interlocked.Add(ref _queuedBytes, -size);
+        return false;
+    }
+
+    private void Release(int payloadBytes) => Interlocked.Add(ref _queuedBytes, -(payloadBytes + EnvelopeOverhead));
+
+    private void Dropped(object message, Exception? error, long count)
+    {
+        // The first drop and then one in ten thousand are logged: a sender in a loop must not flood the log.
+        if (count == 1 || count % 10_000 == 0)
+            _logger.LogWarning(error, "Dropped a {Type} to node {Peer}: {Reason} ({Count} dropped for this cause so far).",
+                message.GetType().FullName, Peer, error?.Message ?? "the queue to that node is full", count);
     }
 
     public void SendExitSignal(Pid target, Pid? from, ExitReason reason, bool linked)
@@ -78,9 +137,17 @@ internal sealed partial class PeerConnection
         }
     }
 
-    // A call from the peer is answered through the connection it came on.
-    void IReplySink.Reply(long callId, object? value) =>
-        _outbox.Writer.TryWrite(new Outgoing(WireKind.Reply, CallId: callId, Payload: value));
+    // A call from the peer is answered through the connection it came on; a reply that cannot be encoded, or finds the
+    // queue full, becomes a (small, unbounded) error reply, so the caller fails instead of timing out.
+    void IReplySink.Reply(long callId, object? value)
+    {
+        if (!TryEncode(value, out var typeId, out var bytes, out var error))
+            ((IReplySink)this).Fail(callId, new InvalidOperationException($"the reply could not be sent: {error.Message}", error));
+        else if (!TryReserve(bytes.Length))
+            ((IReplySink)this).Fail(callId, new OutboundQueueFullException(_node.Name, _node.Options.MaxOutboundQueueBytes));
+        else if (!_outbox.Writer.TryWrite(new Outgoing(WireKind.Reply, CallId: callId, TypeId: typeId, Bytes: bytes)))
+            Release(bytes.Length);
+    }
 
     void IReplySink.Fail(long callId, Exception error)
     {

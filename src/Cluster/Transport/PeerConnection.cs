@@ -34,6 +34,8 @@ internal sealed partial class PeerConnection : IReplySink
     private readonly HashSet<MonitorRef> _watchersIn = [];
     private long _lastReceived = Environment.TickCount64;
     private long _lastSent = Environment.TickCount64;
+    private long _queuedBytes;
+    private volatile bool _heartbeatDue;
     private string? _closeReason;
     private NodeDownReason _closeKind;
     private int _closed;
@@ -124,10 +126,15 @@ internal sealed partial class PeerConnection : IReplySink
         {
             while (carried is not null || await reader.WaitToReadAsync(token))
             {
+                // A heartbeat goes ahead of whatever data is queued, so a full queue never makes the peer think us silent.
+                if (_heartbeatDue)
+                {
+                    _heartbeatDue = false;
+                    await WriteFrameAsync(new Frame { Heartbeat = new Heartbeat() }, 0, token);
+                }
                 buffer.ResetWrittenCount();
                 var writer = new MessagePackWriter(buffer);
                 var count = 0;
-                var heartbeat = false;
                 while (count < maxEnvelopes)
                 {
                     Outgoing item;
@@ -141,42 +148,23 @@ internal sealed partial class PeerConnection : IReplySink
                         break;
                     }
                     if (item.Kind == 0)
-                    {
-                        heartbeat = true;
-                        continue;
-                    }
-                    if (!TryEncodePayload(item, out var typeId, out var payload, out var replacement))
-                    {
-                        if (replacement is not { } errorReply)
-                            continue;
-                        item = errorReply;
-                    }
+                        continue; // the heartbeat loop's wake-up; the heartbeat itself went first
+                    var payload = item.Bytes ?? [];
                     if (count > 0 && buffer.WrittenCount + payload.Length > batchLimit)
                     {
                         carried = item; // starts the next batch
                         break;
                     }
-                    EnvelopeCodec.Write(ref writer, item, typeId, payload);
+                    if (item.Bytes is not null)
+                        Release(payload.Length);
+                    EnvelopeCodec.Write(ref writer, item, item.TypeId, payload);
                     count++;
                     writer.Flush();
                 }
                 writer.Flush();
-                if (count == 0 && !heartbeat)
+                if (count == 0)
                     continue;
-                var frame = count > 0
-                    ? new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }
-                    : new Frame { Heartbeat = new Heartbeat() };
-                var faults = _transport.Faults;
-                if (faults.IsActive)
-                {
-                    if (faults.Drops(Peer))
-                        continue;
-                    if (faults.Delay > TimeSpan.Zero)
-                        await Task.Delay(faults.Delay, token);
-                }
-                await _output.WriteAsync(frame, token);
-                Interlocked.Add(ref BytesSent, buffer.WrittenCount);
-                Volatile.Write(ref _lastSent, Environment.TickCount64);
+                await WriteFrameAsync(new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }, buffer.WrittenCount, token);
             }
             // The outbox was completed: a graceful close says goodbye and ends our half of the stream.
             await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "" } }, token);
@@ -188,41 +176,21 @@ internal sealed partial class PeerConnection : IReplySink
         }
     }
 
-    /// <summary>
-    /// Serializes an envelope's payload. A payload that cannot be serialized is not sent: a call is failed locally,
-    /// a reply becomes an error reply, anything else is logged.
-    /// </summary>
-    private bool TryEncodePayload(in Outgoing item, out int typeId, out byte[] payload, out Outgoing? replacement)
+    private async Task WriteFrameAsync(Frame frame, int bytes, CancellationToken token)
     {
-        replacement = null;
-        typeId = 0;
-        payload = [];
-        if (item.Kind is not (WireKind.Cast or WireKind.Info or WireKind.Call or WireKind.Reply))
-            return true;
-        try
+        var faults = _transport.Faults;
+        if (faults.IsActive)
         {
-            (typeId, payload) = _transport.Codec.SerializePayload(item.Payload);
-            if (payload.Length > _node.Options.MaxFrameBytes - 1024)
-                throw new InvalidOperationException($"A {item.Payload!.GetType().Name} of {payload.Length} bytes exceeds the frame limit of {_node.Options.MaxFrameBytes} bytes.");
-            return true;
+            if (faults.Drops(Peer))
+                return;
+            if (faults.Delay > TimeSpan.Zero)
+                await Task.Delay(faults.Delay, token);
+            if (faults.Stalls(Peer))
+                await Task.Delay(Timeout.Infinite, token);
         }
-        catch (Exception e)
-        {
-            switch (item.Kind)
-            {
-                case WireKind.Call when _pendingCalls.TryRemove(item.CallId, out var pending):
-                    pending.Sink.Fail(item.CallId, e);
-                    break;
-                case WireKind.Reply:
-                    replacement = new Outgoing(WireKind.ReplyError, CallId: item.CallId, From: (long)ReplyErrorKind.Failed,
-                        Reason: ExitReason.Custom("error", $"the reply could not be sent: {e.Message}"), Text: e.GetType().FullName);
-                    break;
-                default:
-                    _logger.LogError(e, "Could not send a {Type} to node {Peer}; it was dropped.", item.Payload?.GetType().FullName, Peer);
-                    break;
-            }
-            return false;
-        }
+        await _output.WriteAsync(frame, token);
+        Interlocked.Add(ref BytesSent, bytes);
+        Volatile.Write(ref _lastSent, Environment.TickCount64);
     }
 
     private async Task ReadLoopAsync()
@@ -282,7 +250,10 @@ internal sealed partial class PeerConnection : IReplySink
                     return;
                 }
                 if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)
-                    _outbox.Writer.TryWrite(default);
+                {
+                    _heartbeatDue = true;
+                    _outbox.Writer.TryWrite(default); // wakes an idle writer; a busy one sees the flag before its next batch
+                }
                 SweepAnsweredCalls();
             }
         }

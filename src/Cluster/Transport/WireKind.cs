@@ -25,13 +25,14 @@ internal enum ReplyErrorKind : byte
     Failed = 3,
 }
 
-/// <summary>One envelope waiting to be written. Payloads are serialized by the connection's writer, in batches.</summary>
+/// <summary>One envelope waiting to be written; a payload is already encoded (<see cref="Bytes"/>, of type <see cref="TypeId"/>) so that the queue's bytes are known.</summary>
 internal readonly record struct Outgoing(
     WireKind Kind,
     long Target = 0,
     long From = 0,
     long CallId = 0,
-    object? Payload = null,
     ExitReason? Reason = null,
     string? Text = null,
-    bool Flag = false);
+    bool Flag = false,
+    int TypeId = 0,
+    byte[]? Bytes = null);

@@ -124,6 +124,11 @@ internal sealed partial class PeerConnection : IReplySink
         {
             while (carried is not null || await reader.WaitToReadAsync(token))
             {
+                if (TryTakeLeaving(out var leaving, out var leavingWritten))
+                {
+                    await WriteFrameAsync(leaving, 0, token);
+                    leavingWritten.TrySetResult();
+                }
                 buffer.ResetWrittenCount();
                 var writer = new MessagePackWriter(buffer);
                 var count = 0;
@@ -166,26 +171,34 @@ internal sealed partial class PeerConnection : IReplySink
                 var frame = count > 0
                     ? new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }
                     : new Frame { Heartbeat = new Heartbeat() };
-                var faults = _transport.Faults;
-                if (faults.IsActive)
-                {
-                    if (faults.Drops(Peer))
-                        continue;
-                    if (faults.Delay > TimeSpan.Zero)
-                        await Task.Delay(faults.Delay, token);
-                }
-                await _output.WriteAsync(frame, token);
-                Interlocked.Add(ref BytesSent, buffer.WrittenCount);
-                Volatile.Write(ref _lastSent, Environment.TickCount64);
+                await WriteFrameAsync(frame, buffer.WrittenCount, token);
             }
-            // The outbox was completed: a graceful close says goodbye and ends our half of the stream.
-            await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "" } }, token);
+            // The outbox was completed: a graceful close says goodbye and ends our half of the stream. The goodbye
+            // tells whether the whole node stops or only this connection ends.
+            var stopping = _node.State is NodeState.Leaving or NodeState.Stopped;
+            await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "", Stopping = stopping } }, token);
             await _completeOutput();
         }
         catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException)
         {
             Close(NodeDownReason.ConnectionLost, $"write failed: {e.Message}");
         }
+    }
+
+    /// <summary>Writes one frame, unless injected faults drop it.</summary>
+    private async Task WriteFrameAsync(Frame frame, int batchBytes, CancellationToken token)
+    {
+        var faults = _transport.Faults;
+        if (faults.IsActive)
+        {
+            if (faults.Drops(Peer))
+                return;
+            if (faults.Delay > TimeSpan.Zero)
+                await Task.Delay(faults.Delay, token);
+        }
+        await _output.WriteAsync(frame, token);
+        Interlocked.Add(ref BytesSent, batchBytes);
+        Volatile.Write(ref _lastSent, Environment.TickCount64);
     }
 
     /// <summary>
@@ -242,8 +255,14 @@ internal sealed partial class PeerConnection : IReplySink
                         break;
                     case Frame.BodyOneofCase.Heartbeat:
                         break;
-                    case Frame.BodyOneofCase.Goodbye:
+                    case Frame.BodyOneofCase.Leaving:
+                        OnPeerLeaving(frame.Leaving);
+                        break;
+                    case Frame.BodyOneofCase.Goodbye when frame.Goodbye.Stopping:
                         Close(NodeDownReason.Goodbye, $"node said goodbye ({frame.Goodbye.Reason})");
+                        return;
+                    case Frame.BodyOneofCase.Goodbye:
+                        Close(NodeDownReason.Disconnected, $"node disconnected this one ({frame.Goodbye.Reason})");
                         return;
                     default:
                         throw new ProtocolViolationException($"unexpected {frame.BodyCase} frame after the handshake");
@@ -303,6 +322,7 @@ internal sealed partial class PeerConnection : IReplySink
 
     private void CleanUp()
     {
+        ReleaseLeaving();
         foreach (var (callId, pending) in _pendingCalls)
             pending.Sink.Fail(callId, new ProcessExitedException(RemotePid(pending.Target), ExitReason.NoConnection));
         _pendingCalls.Clear();

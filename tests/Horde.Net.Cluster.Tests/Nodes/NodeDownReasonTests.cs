@@ -83,4 +83,22 @@ public sealed class NodeDownReasonTests
         await cluster[0].DisconnectAsync(cluster[1].Name);
         Assert.Equal(NodeDownReason.Disconnected, (await kept.ExpectAsync<NodeDown>()).Reason);
     }
+
+    [Fact]
+    public async Task Node_events_a_process_forwards_to_another_node_arrive_whole()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+        var remote = await Probe.StartAsync(cluster[1]);
+        var to = cluster[0].Resolve(remote.Self);
+        object[] events =
+        [
+            new NodeUp(cluster[0].Name, 7),
+            new NodeLeaving(cluster[0].Name, 7),
+            new NodeDown(cluster[0].Name, 7, NodeDownReason.HeartbeatTimeout, "silent for 5000 ms"),
+        ];
+        foreach (var e in events)
+            to.Send(e);
+        foreach (var e in events)
+            Assert.Equal(e, await remote.ExpectAsync<object>());
+    }
 }

@@ -38,7 +38,8 @@ public sealed partial class Node
     /// <summary>
     /// Stops the node gracefully, in phases bounded as a whole by <see cref="NodeOptions.DrainTimeout"/> and by
     /// <paramref name="cancellationToken"/>: (1) marks it <see cref="NodeState.Leaving"/> and tells every connected
-    /// peer, which raise <see cref="NodeLeaving"/> and keep the connection; (2) runs the drain hooks; (3) stops the
+    /// peer, which raise <see cref="NodeLeaving"/> and keep the connection (a peer that connects while the node is
+    /// leaving is told at once: a leaving node still admits peers); (2) runs the drain hooks; (3) stops the
     /// root processes in reverse start order, each within its shutdown timeout; (4) says goodbye to every peer and
     /// closes the transport. Past the deadline or cancelled, phases 3 and 4 still run, so peers see a goodbye, never
     /// silence. Calling it again returns the same stop.

@@ -255,6 +255,8 @@ internal sealed partial class PeerConnection : IReplySink
                         break;
                     case Frame.BodyOneofCase.Heartbeat:
                         break;
+                    case Frame.BodyOneofCase.None:
+                        break; // a kind of frame a newer version added: it counts as a sign of life, nothing more
                     case Frame.BodyOneofCase.Leaving:
                         OnPeerLeaving(frame.Leaving);
                         break;

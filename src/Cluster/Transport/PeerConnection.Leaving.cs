@@ -26,7 +26,9 @@ internal sealed partial class PeerConnection
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.CompareExchange(ref _leavingWritten, written, null) is { } earlier)
             return earlier.Task;
-        if (!_outbox.Writer.TryWrite(default)) // wakes the writer, which then also sends a heartbeat
+        // Wakes the writer (it sends a heartbeat too). Refused only when closing, where the goodbye says more, or
+        // when the outbox is full, where the writer is busy and takes the announcement before its next batch.
+        if (!_outbox.Writer.TryWrite(default) && IsClosed)
             written.TrySetResult();
         return written.Task;
     }

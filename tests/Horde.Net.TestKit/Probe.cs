@@ -17,6 +17,14 @@ public sealed class Probe : HordeProcess
         return probe!;
     }
 
+    /// <summary>A probe subscribed to <paramref name="node"/>'s node events (NodeUp, NodeLeaving, NodeDown).</summary>
+    public static async Task<Probe> WatchNodesAsync(Node node)
+    {
+        var probe = await StartAsync(node);
+        node.MonitorNodes(probe.Self);
+        return probe;
+    }
+
     public MonitorRef Watch(Pid pid) => MonitorProcess(pid);
 
     public void Unwatch(MonitorRef monitor) => Demonitor(monitor);

@@ -9,7 +9,8 @@ namespace Horde.Net.Cluster.Membership;
 /// <summary>
 /// Keeps this node connected to the peers its topologies list: merges the lists of every strategy,
 /// connects listed peers that are not connected (and retries those that fail or drop, so a node that
-/// restarts is connected again), disconnects peers no topology lists any more, and never connects to itself.
+/// restarts is connected again), disconnects peers no topology lists any more (retrying a disconnect that failed, and
+/// keeping a peer that is draining until its goodbye or the end of the drain it announced), and never connects to itself.
 /// The members are this node plus the listed peers that are connected; every change raises
 /// <see cref="NodeJoined"/>, <see cref="NodeLeft"/> and <see cref="MembersChanged"/>, is logged once,
 /// and shows in the <c>horde.membership.members</c> gauge of the <c>Horde.Net</c> meter.
@@ -226,9 +227,16 @@ public sealed class ClusterMembership : IAsyncDisposable
 
         foreach (var node in _managed.Where(n => !listed.Contains(n)).ToList())
         {
-            _managed.Remove(node);
-            _failedAttempts.Remove(node);
+            lock (_failedAttempts)
+                _failedAttempts.Remove(node);
             if (!connected.Contains(node))
+            {
+                _managed.Remove(node);
+                continue;
+            }
+            // A draining node (a terminating pod is NotReady, so it leaves endpoint slices and DNS) hands its work
+            // off over these connections: it stays until its goodbye or until the drain it announced runs out.
+            if (_connector.IsDraining(node))
                 continue;
             MembershipLog.Disconnecting(_logger, node);
             try
@@ -236,6 +244,7 @@ public sealed class ClusterMembership : IAsyncDisposable
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 timeout.CancelAfter(_options.ConnectTimeout);
                 await _connector.DisconnectAsync(node, timeout.Token);
+                _managed.Remove(node); // only now: a failed disconnect is tried again next round
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {

@@ -14,4 +14,10 @@ public interface INodeConnector
 
     /// <summary>The nodes connected right now.</summary>
     IReadOnlyCollection<NodeName> ConnectedNodes { get; }
+
+    /// <summary>
+    /// True while <paramref name="node"/> is connected, announced that it is leaving, and the drain it announced has
+    /// not run out: membership keeps it connected until its goodbye even when no topology lists it any more.
+    /// </summary>
+    bool IsDraining(NodeName node) => false;
 }

@@ -32,7 +32,7 @@ internal static partial class MembershipLog
     [LoggerMessage(4008, LogLevel.Error, "A membership event handler threw")]
     public static partial void HandlerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(4009, LogLevel.Warning, "Disconnecting {Node} failed")]
+    [LoggerMessage(4009, LogLevel.Warning, "Disconnecting {Node} failed; trying again next round")]
     public static partial void DisconnectFailed(ILogger logger, NodeName node, Exception exception);
 
     [LoggerMessage(4010, LogLevel.Error,

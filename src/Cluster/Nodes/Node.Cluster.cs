@@ -10,17 +10,30 @@ public sealed partial class Node : INodeConnector
     private NodeTransport? _transport;
     private HashSet<Pid> _nodeWatchers = [];
 
-    /// <summary>Raised when a node connects.</summary>
+    /// <summary>Raised when a node connects (on the node's event loop, see <see cref="StateChanged"/>).</summary>
     public event EventHandler<NodeUp>? NodeConnected;
 
-    /// <summary>Raised when a node disconnects, for whatever reason.</summary>
+    /// <summary>Raised when a node disconnects, for whatever reason (<see cref="NodeDown.Reason"/>).</summary>
     public event EventHandler<NodeDown>? NodeDisconnected;
 
-    /// <summary>The nodes this node is connected to.</summary>
+    /// <summary>
+    /// Raised when a connected node announces that it is leaving: it drains and says goodbye later. Its connection
+    /// stays; place no new work on it (<see cref="IsLeaving(NodeName)"/>).
+    /// </summary>
+    public event EventHandler<NodeLeaving>? NodeLeaving;
+
+    /// <summary>The nodes this node is connected to, leaving ones included.</summary>
     public IReadOnlyCollection<NodeName> ConnectedNodes => _transport?.ConnectedNodes ?? [];
 
     /// <summary>Messages this node dropped instead of sending to another node, by cause.</summary>
     public DropCounters Drops { get; } = new();
+
+    /// <summary>The connected nodes that announced they are leaving and have not said goodbye yet.</summary>
+    public IReadOnlyCollection<NodeName> LeavingNodes => _transport?.LeavingNodes ?? [];
+
+    /// <summary>True if <paramref name="node"/> is connected and announced that it is leaving: place no new work on it.</summary>
+    public bool IsLeaving(NodeName node) =>
+        _transport is { } transport && transport.TryGetConnection(node, out var connection) && connection.PeerLeaving;
 
     /// <summary>Fault injection on this node's outgoing traffic, for tests; null until the node listens.</summary>
     public NetworkFaults? Faults => _transport?.Faults;
@@ -64,12 +77,27 @@ public sealed partial class Node : INodeConnector
     Task INodeConnector.DisconnectAsync(NodeName node, CancellationToken cancellationToken) =>
         DisconnectAsync(node).WaitAsync(cancellationToken);
 
-    /// <summary>Subscribes <paramref name="pid"/> to <see cref="NodeUp"/> and <see cref="NodeDown"/> messages, as <c>net_kernel:monitor_nodes</c>.</summary>
+    bool INodeConnector.IsDraining(NodeName node) =>
+        _transport is { } transport && transport.TryGetConnection(node, out var connection) && connection.PeerDraining;
+
+    /// <summary>
+    /// Subscribes <paramref name="pid"/>, a process of this node, to <see cref="NodeUp"/>, <see cref="Cluster.NodeLeaving"/>
+    /// and <see cref="NodeDown"/> messages about the nodes this node connects to, as <c>net_kernel:monitor_nodes</c>.
+    /// The subscription ends when the process exits.
+    /// </summary>
+    /// <exception cref="ArgumentException">The pid is of another node: each node reports its own view, so a process
+    /// subscribes on its own node.</exception>
     public void MonitorNodes(Pid pid)
     {
         ArgumentNullException.ThrowIfNull(pid);
+        if (!pid.IsOn(this))
+            throw new ArgumentException($"{pid} is a process of node {pid.Node}, not of {Name}: a process subscribes to node events on its own node (call MonitorNodes on {pid.Node}).", nameof(pid));
+        if (!TryGetLocal(pid, out var process))
+            return; // exited already
         lock (_nodeWatchersLock)
             _nodeWatchers = [.. _nodeWatchers, pid];
+        if (!process.IsAlive)
+            ForgetNodeWatcher(pid); // it exited meanwhile, perhaps before its exit could see the subscription
     }
 
     /// <summary>Ends a subscription made with <see cref="MonitorNodes(Pid)"/>.</summary>
@@ -105,18 +133,42 @@ public sealed partial class Node : INodeConnector
     private NodeTransport Transport =>
         _transport ?? throw new InvalidOperationException($"Node {Name} is not listening; call ListenAsync first.");
 
+    /// <summary>How many processes are subscribed with <see cref="MonitorNodes(Pid)"/>.</summary>
+    internal int NodeWatcherCount => _nodeWatchers.Count;
+
     internal void OnNodeUp(NodeUp up)
     {
-        foreach (var pid in _nodeWatchers)
-            Route(pid, new Envelope(EnvelopeKind.Info, up));
-        NodeConnected?.Invoke(this, up);
+        TellNodeWatchers(up);
+        _events.Post(nameof(NodeConnected), this, NodeConnected, up);
+    }
+
+    internal void OnNodeLeaving(NodeLeaving leaving)
+    {
+        TellNodeWatchers(leaving);
+        _events.Post(nameof(NodeLeaving), this, NodeLeaving, leaving);
     }
 
     internal void OnNodeDown(NodeDown down)
     {
+        TellNodeWatchers(down);
+        _events.Post(nameof(NodeDisconnected), this, NodeDisconnected, down);
+    }
+
+    private void TellNodeWatchers(object message)
+    {
         foreach (var pid in _nodeWatchers)
-            Route(pid, new Envelope(EnvelopeKind.Info, down));
-        NodeDisconnected?.Invoke(this, down);
+        {
+            if (TryGetLocal(pid, out var process))
+                process.Post(new Envelope(EnvelopeKind.Info, message));
+        }
+    }
+
+    private void ForgetNodeWatcher(Pid pid)
+    {
+        if (!_nodeWatchers.Contains(pid))
+            return;
+        lock (_nodeWatchersLock)
+            _nodeWatchers = [.. _nodeWatchers.Where(p => p != pid)];
     }
 
     /// <summary>The connection to the node of <paramref name="pid"/> if it is connected and still that incarnation.</summary>

@@ -6,16 +6,19 @@ namespace Horde.Net.Cluster;
 public sealed partial class Node
 {
     private readonly Lock _drainLock = new();
+    private readonly NodeEventQueue _events;
     private List<Func<CancellationToken, Task>> _drainHooks = [];
     private int _state; // a NodeState
+    private long _drainDeadline; // Environment.TickCount64 when the drain must end
     private Task? _stopping;
 
     /// <summary>Where the node is in its life.</summary>
     public NodeState State => (NodeState)Volatile.Read(ref _state);
 
     /// <summary>
-    /// Raised on every change of <see cref="State"/>, off the transport's paths; a handler that throws is logged and
-    /// the change goes on.
+    /// Raised on every change of <see cref="State"/>. Like every node event it is raised on the node's event loop, in
+    /// order with the others, never on the caller's or the transport's thread; a handler that throws is logged and the
+    /// node goes on. <see cref="StopAsync(CancellationToken)"/> returns after the handlers of <see cref="NodeState.Stopped"/> ran.
     /// </summary>
     public event EventHandler<NodeStateChanged>? StateChanged;
 
@@ -35,7 +38,8 @@ public sealed partial class Node
     /// <summary>
     /// Stops the node gracefully, in phases bounded as a whole by <see cref="NodeOptions.DrainTimeout"/> and by
     /// <paramref name="cancellationToken"/>: (1) marks it <see cref="NodeState.Leaving"/> and tells every connected
-    /// peer, which raise <see cref="NodeLeaving"/> and keep the connection; (2) runs the drain hooks; (3) stops the
+    /// peer, which raise <see cref="NodeLeaving"/> and keep the connection (a peer that connects while the node is
+    /// leaving is told at once: a leaving node still admits peers); (2) runs the drain hooks; (3) stops the
     /// root processes in reverse start order, each within its shutdown timeout; (4) says goodbye to every peer and
     /// closes the transport. Past the deadline or cancelled, phases 3 and 4 still run, so peers see a goodbye, never
     /// silence. Calling it again returns the same stop.
@@ -52,6 +56,7 @@ public sealed partial class Node
         var started = Environment.TickCount64;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Options.DrainTimeout);
+        Volatile.Write(ref _drainDeadline, started + (long)Options.DrainTimeout.TotalMilliseconds);
         var previous = (NodeState)Interlocked.Exchange(ref _state, (int)NodeState.Leaving);
         RaiseStateChanged(previous, NodeState.Leaving);
 
@@ -72,6 +77,7 @@ public sealed partial class Node
         Interlocked.Exchange(ref _state, (int)NodeState.Stopped);
         RaiseStateChanged(NodeState.Leaving, NodeState.Stopped);
         _logger.LogInformation("Node {Node} stopped in {Elapsed} ms.", Name, Environment.TickCount64 - started);
+        await _events.CompleteAsync(TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Runs one drain phase; a failure or a passed deadline is logged, never stops the shutdown.</summary>
@@ -95,6 +101,10 @@ public sealed partial class Node
             _logger.LogError(e, "Node {Node}: a {Phase} failed; the drain goes on.", Name, phase);
         }
     }
+
+    /// <summary>While <see cref="NodeState.Leaving"/>: how much of the drain is left, which peers are told so they know how long to wait for the goodbye.</summary>
+    internal TimeSpan DrainRemaining =>
+        TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _drainDeadline) - Environment.TickCount64));
 
     /// <summary>Tells every connected peer that this node is leaving; they keep the connection until the goodbye.</summary>
     private Task AnnounceLeavingAsync(CancellationToken cancellationToken) =>
@@ -120,20 +130,8 @@ public sealed partial class Node
 
     private void RaiseStateChanged(NodeState previous, NodeState current)
     {
-        if (previous == current || StateChanged is not { } handlers)
-            return;
-        var change = new NodeStateChanged(previous, current);
-        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<NodeStateChanged>>())
-        {
-            try
-            {
-                handler(this, change);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "A StateChanged handler of node {Node} threw on {Previous} → {Current}.", Name, previous, current);
-            }
-        }
+        if (previous != current)
+            _events.Post(nameof(StateChanged), this, StateChanged, new NodeStateChanged(previous, current));
     }
 
     private sealed class DrainRegistration(Node node, Func<CancellationToken, Task> hook) : IDisposable

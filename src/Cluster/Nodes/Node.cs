@@ -26,6 +26,7 @@ public sealed partial class Node : IAsyncDisposable
         MeterFactory = meterFactory;
         _logger = LoggerFactory.CreateLogger<Node>();
         Name = Options.Name;
+        _events = new NodeEventQueue(_logger, Name);
         Incarnation = NewIncarnation();
     }
 
@@ -212,6 +213,7 @@ public sealed partial class Node : IAsyncDisposable
         if (process.ParentPid is null)
             lock (_roots)
                 _roots.RemoveAll(root => root.Pid == pid);
+        ForgetNodeWatcher(pid);
         if (reason.Kind == "error")
             _logger.LogError(reason.Exception, "Process {Pid} ({Type}) crashed: {Reason}", pid, process.GetType().Name, reason);
         else if (!reason.IsNormal)

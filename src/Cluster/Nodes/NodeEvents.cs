@@ -6,8 +6,9 @@ namespace Horde.Net.Cluster;
 public sealed record NodeUp(NodeName Node, ulong Incarnation);
 
 /// <summary>
-/// Delivered to processes that monitor nodes when a connected node announces that it is leaving: it drains (hands its
-/// work off) and says goodbye later. It stays connected meanwhile; place no new work on it.
+/// Delivered to processes that monitor nodes (and raised as <see cref="Node.NodeLeaving"/>) when a connected node
+/// announces that it is leaving: it drains (hands its work off) and says goodbye later. It stays connected meanwhile;
+/// place no new work on it (<see cref="Node.IsLeaving(NodeName)"/>).
 /// </summary>
 /// <param name="Node">The node.</param>
 /// <param name="Incarnation">The run of the node that is leaving.</param>
@@ -23,7 +24,7 @@ public sealed record NodeDown(NodeName Node, ulong Incarnation, NodeDownReason R
 /// <summary>Why a node went down, as seen from this node.</summary>
 public enum NodeDownReason
 {
-    /// <summary>It said goodbye: a graceful stop. Its work was handed off.</summary>
+    /// <summary>It said goodbye because it stops: a graceful stop, after its drain (its work was handed off or the drain ran out).</summary>
     Goodbye,
 
     /// <summary>The connection broke (reset, closed, bad data) without a goodbye: it may have crashed or be cut off.</summary>
@@ -32,7 +33,10 @@ public enum NodeDownReason
     /// <summary>It fell silent past the failure threshold: it may be dead or partitioned away.</summary>
     HeartbeatTimeout,
 
-    /// <summary>This node disconnected it on purpose (membership no longer lists it, or this node stops).</summary>
+    /// <summary>
+    /// One end ended the connection on purpose, the node itself goes on: this node disconnected it (membership no
+    /// longer lists it, or this node stops), or it disconnected this node.
+    /// </summary>
     Disconnected,
 
     /// <summary>A newer incarnation of the node connected, so this one is gone for good.</summary>

@@ -54,6 +54,7 @@ public sealed class MessageTypeRegistry
         AddBuiltIn<DateTimeOffset>(17);
         AddBuiltIn<NodeUp>(18);
         AddBuiltIn<NodeDown>(19);
+        AddBuiltIn<NodeLeaving>(20);
     }
 
     /// <summary>Registers <typeparamref name="T"/>, with an id derived from its name or the one given.</summary>

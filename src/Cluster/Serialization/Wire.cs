@@ -22,7 +22,10 @@ internal sealed class WireOptions : MessagePackSerializerOptions
 internal static class Wire
 {
     private static readonly IFormatterResolver Resolver = CompositeResolver.Create(
-        [new PidFormatter(), new NodeNameFormatter(), new ExitReasonFormatter(), new MonitorRefFormatter(), new DownFormatter(), new ExitFormatter()],
+        [new PidFormatter(), new NodeNameFormatter(), new ExitReasonFormatter(), new MonitorRefFormatter(), new DownFormatter(), new ExitFormatter(),
+            new NodeEventFormatter<NodeUp>("node-up", e => (e.Node, e.Incarnation), (n, i) => new NodeUp(n, i)),
+            new NodeEventFormatter<NodeLeaving>("node-leaving", e => (e.Node, e.Incarnation), (n, i) => new NodeLeaving(n, i)),
+            new NodeDownFormatter()],
         [StandardResolver.Instance]);
 
     /// <summary>Untrusted-data security bounds nesting depth and hardens hash collections against collision attacks.</summary>

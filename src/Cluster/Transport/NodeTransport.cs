@@ -44,6 +44,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     public IReadOnlyCollection<NodeName> ConnectedNodes => [.. _connections.Keys];
 
+    /// <summary>The connected peers that announced they are leaving.</summary>
+    public IReadOnlyCollection<NodeName> LeavingNodes => [.. _connections.Values.Where(c => c.PeerLeaving).Select(c => c.Peer)];
+
     public bool TryGetConnection(NodeName peer, out PeerConnection connection) => _connections.TryGetValue(peer, out connection!);
 
     public async Task ListenAsync(CancellationToken cancellationToken)
@@ -179,11 +182,23 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             _connections[connection.Peer] = connection;
             connection.Registered = true;
         }
-        connection.Start();
         _logger.LogInformation("Connected to node {Peer} (incarnation {Incarnation:x}, {Direction}).",
             connection.Peer, connection.PeerIncarnation, connection.Dialed ? "dialed" : "accepted");
+        // Up before the reader starts, so that a Leaving or a close the peer sends at once comes after it.
         _node.OnNodeUp(new NodeUp(connection.Peer, connection.PeerIncarnation));
+        connection.Start();
+        // A leaving node still admits peers (they may have work to hand it, and refusing would only make them retry);
+        // each learns at once that it is leaving. Read after the registration, so a drain that starts meanwhile
+        // reaches this connection here or in AnnounceLeavingAsync.
+        if (_node.State == NodeState.Leaving)
+            _ = connection.AnnounceLeavingAsync();
         return true;
+    }
+
+    public void OnPeerLeaving(PeerConnection connection, TimeSpan drain)
+    {
+        _logger.LogInformation("Node {Peer} is leaving; it drains for up to {Drain:0} ms and says goodbye then.", connection.Peer, drain.TotalMilliseconds);
+        _node.OnNodeLeaving(new NodeLeaving(connection.Peer, connection.PeerIncarnation));
     }
 
     public void OnClosed(PeerConnection connection, NodeDownReason kind, string reason)
@@ -196,8 +211,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, kind, reason));
     }
 
-    /// <summary>Tells every connected peer that this node is leaving (the Leaving frame comes with the drain work).</summary>
-    public Task AnnounceLeavingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Tells every connected peer that this node is leaving; done when each has the Leaving frame written to it (or closed).</summary>
+    public Task AnnounceLeavingAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_connections.Values.Select(c => c.AnnounceLeavingAsync())).WaitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

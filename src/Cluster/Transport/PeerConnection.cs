@@ -132,6 +132,11 @@ internal sealed partial class PeerConnection : IReplySink
                     _heartbeatDue = false;
                     await WriteFrameAsync(new Frame { Heartbeat = new Heartbeat() }, 0, token);
                 }
+                if (TryTakeLeaving(out var leaving, out var leavingWritten))
+                {
+                    await WriteFrameAsync(leaving, 0, token);
+                    leavingWritten.TrySetResult();
+                }
                 buffer.ResetWrittenCount();
                 var writer = new MessagePackWriter(buffer);
                 var count = 0;
@@ -166,8 +171,10 @@ internal sealed partial class PeerConnection : IReplySink
                     continue;
                 await WriteFrameAsync(new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }, buffer.WrittenCount, token);
             }
-            // The outbox was completed: a graceful close says goodbye and ends our half of the stream.
-            await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "" } }, token);
+            // The outbox was completed: a graceful close says goodbye and ends our half of the stream. The goodbye
+            // tells whether the whole node stops or only this connection ends.
+            var stopping = _node.State is NodeState.Leaving or NodeState.Stopped;
+            await _output.WriteAsync(new Frame { Goodbye = new Goodbye { Reason = _closeReason ?? "", Stopping = stopping } }, token);
             await _completeOutput();
         }
         catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException)
@@ -176,6 +183,7 @@ internal sealed partial class PeerConnection : IReplySink
         }
     }
 
+    /// <summary>Writes one frame, unless injected faults drop or stall it.</summary>
     private async Task WriteFrameAsync(Frame frame, int bytes, CancellationToken token)
     {
         var faults = _transport.Faults;
@@ -210,8 +218,16 @@ internal sealed partial class PeerConnection : IReplySink
                         break;
                     case Frame.BodyOneofCase.Heartbeat:
                         break;
-                    case Frame.BodyOneofCase.Goodbye:
+                    case Frame.BodyOneofCase.None:
+                        break; // a kind of frame a newer version added: it counts as a sign of life, nothing more
+                    case Frame.BodyOneofCase.Leaving:
+                        OnPeerLeaving(frame.Leaving);
+                        break;
+                    case Frame.BodyOneofCase.Goodbye when frame.Goodbye.Stopping:
                         Close(NodeDownReason.Goodbye, $"node said goodbye ({frame.Goodbye.Reason})");
+                        return;
+                    case Frame.BodyOneofCase.Goodbye:
+                        Close(NodeDownReason.Disconnected, $"node disconnected this one ({frame.Goodbye.Reason})");
                         return;
                     default:
                         throw new ProtocolViolationException($"unexpected {frame.BodyCase} frame after the handshake");
@@ -274,6 +290,7 @@ internal sealed partial class PeerConnection : IReplySink
 
     private void CleanUp()
     {
+        ReleaseLeaving();
         foreach (var (callId, pending) in _pendingCalls)
             pending.Sink.Fail(callId, new ProcessExitedException(RemotePid(pending.Target), ExitReason.NoConnection));
         _pendingCalls.Clear();

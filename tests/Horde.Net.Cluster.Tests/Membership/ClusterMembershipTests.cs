@@ -38,6 +38,48 @@ public sealed class ClusterMembershipTests
         Assert.Equal([B], left);
     }
 
+    /// <summary>Node A with a manual topology listing <paramref name="peers"/>, all up, once it is connected to them.</summary>
+    private static async Task<(FakeConnector Self, ManualStrategy Strategy, ClusterMembership Membership)> ConnectedToAsync(params NodeName[] peers)
+    {
+        var network = new FakeNetwork();
+        foreach (var peer in peers)
+            network.Node(peer);
+        var self = network.Node(A);
+        var strategy = new ManualStrategy("manual", peers);
+        var membership = new ClusterMembership(self, [strategy], Fast);
+        await membership.StartAsync(TestContext.Current.CancellationToken);
+        await membership.WaitForMembersAsync([A, .. peers]);
+        return (self, strategy, membership);
+    }
+
+    [Fact]
+    public async Task A_failed_disconnect_is_tried_again_next_round()
+    {
+        var (self, strategy, membership) = await ConnectedToAsync(B);
+        await using var disposeMembership = membership;
+        self.FailingDisconnects = 2;
+        strategy.Set();
+        await MembershipWaits.UntilAsync(() => self.ConnectedNodes.Count == 0, "the unlisted node is disconnected in the end");
+        Assert.Equal([B, B, B], self.Disconnects); // two failures, then the attempt that worked; none after
+    }
+
+    [Fact]
+    public async Task A_draining_node_stays_connected_though_unlisted_until_its_drain_ends()
+    {
+        var (self, strategy, membership) = await ConnectedToAsync(B, C);
+        await using var disposeMembership = membership;
+        self.Draining[B] = 0;
+        strategy.Set(C);
+        await membership.WaitForMembersAsync([A, C]); // the round that unlisted B has run
+        await Task.Delay(Fast.ReconnectInterval * 4, TestContext.Current.CancellationToken); // and a few more
+        Assert.Empty(self.Disconnects);
+        Assert.Contains(B, self.ConnectedNodes);
+
+        self.Draining.TryRemove(B, out _); // its announced drain ran out without a goodbye
+        await MembershipWaits.UntilAsync(() => !self.ConnectedNodes.Contains(B), "the node is disconnected once its drain ran out");
+        Assert.Equal([B], self.Disconnects);
+    }
+
     [Fact]
     public async Task Never_connects_to_itself_even_under_another_name_part()
     {

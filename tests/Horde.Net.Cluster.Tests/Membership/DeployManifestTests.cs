@@ -57,6 +57,24 @@ public sealed class DeployManifestTests
     }
 
     [Fact]
+    public void Kubernetes_waits_longer_than_the_drain_before_it_kills_a_pod()
+    {
+        var drain = Container.Env.FirstOrDefault(e => e.Name == "Horde__DrainTimeout")?.Value is { } configured
+            ? TimeSpan.Parse(configured, System.Globalization.CultureInfo.InvariantCulture)
+            : new NodeOptions().DrainTimeout;
+        var grace = TimeSpan.FromSeconds(One<V1Deployment>().Spec.Template.Spec.TerminationGracePeriodSeconds ?? 30);
+        // The drain, then the processes' own shutdown (5 s each by default) and the goodbye, all before SIGKILL.
+        Assert.True(grace >= drain + TimeSpan.FromSeconds(5), $"terminationGracePeriodSeconds ({grace.TotalSeconds:0} s) must exceed the drain timeout ({drain.TotalSeconds:0} s) by at least 5 s");
+        Assert.Null(Container.Lifecycle?.PreStop); // SIGTERM starts the drain; a preStop sleep only delays it
+    }
+
+    [Fact]
+    public void The_headless_service_publishes_pods_that_are_not_ready_yet()
+    {
+        Assert.True(One<V1Service>().Spec.PublishNotReadyAddresses);
+    }
+
+    [Fact]
     public void The_downward_API_sets_the_variables_the_code_reads()
     {
         var env = Container.Env.ToDictionary(e => e.Name);

@@ -54,12 +54,22 @@ internal sealed class FakeConnector(NodeName self, FakeNetwork network) : INodeC
         return Task.FromResult(true);
     }
 
+    /// <summary>How many of the next disconnects fail (throw) and leave the connection up.</summary>
+    public int FailingDisconnects;
+
+    /// <summary>Nodes that announced they are leaving and are still draining.</summary>
+    public ConcurrentDictionary<NodeName, byte> Draining { get; } = new();
+
     public Task DisconnectAsync(NodeName node, CancellationToken cancellationToken)
     {
         _disconnects.Enqueue(node);
+        if (Interlocked.Decrement(ref FailingDisconnects) >= 0)
+            throw new IOException($"disconnecting {node} failed");
         _connected.TryRemove(node, out _);
         return Task.CompletedTask;
     }
+
+    public bool IsDraining(NodeName node) => Draining.ContainsKey(node) && _connected.ContainsKey(node);
 
     public void Drop(NodeName node) => _connected.TryRemove(node, out _);
 }

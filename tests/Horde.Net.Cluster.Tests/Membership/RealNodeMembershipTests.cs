@@ -53,37 +53,47 @@ public sealed class RealNodeMembershipTests
     [Fact]
     public async Task Three_nodes_found_through_the_kubernetes_api_form_a_cluster_and_drop_a_pod_that_turns_not_ready()
     {
-        var port = TestCluster.FreePort();
-        var pods = new[] { new KubernetesJson.Pod("orders-0", "127.0.0.61"), new KubernetesJson.Pod("orders-1", "127.0.0.62"), new KubernetesJson.Pod("orders-2", "127.0.0.63") };
-        var account = Directory.CreateTempSubdirectory("horde-sa-");
-        File.WriteAllText(Path.Combine(account.FullName, "token"), "test-token");
-        File.WriteAllText(Path.Combine(account.FullName, "namespace"), "shop");
-        await using var api = FakeKubernetesApi.Start();
-        const string slices = "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices";
-        api.Respond(slices, 200, KubernetesJson.EndpointSlices("shop", pods));
-        var (nodes, memberships) = await StartAsync(pods.Select(p => NodeName.Create("orders", p.Ip, port)), _ => new KubernetesApiStrategy("k8s", new KubernetesApiOptions
+        await using var k8s = await KubernetesApiCluster.StartAsync("127.0.0.61", "127.0.0.62", "127.0.0.63");
+        var (api, pods, nodes, memberships) = (k8s.Api, k8s.Pods, k8s.Nodes, k8s.Memberships);
+        await AllConnectedAsync(nodes);
+        await memberships[2].StopAsync(CancellationToken.None); // the terminating pod stops dialing
+        api.Respond(KubernetesApiCluster.Slices, 200, KubernetesJson.EndpointSlices("shop", pods[0], pods[1], pods[2] with { Ready = false }));
+        await Eventually.TrueAsync(() => nodes.Take(2).All(n => !n.ConnectedNodes.Contains(nodes[2].Name)),
+            "the not-ready pod is disconnected", TimeSpan.FromSeconds(15));
+        Assert.All(api.Requests, r => Assert.Equal("Bearer test-token", r.Authorization));
+    }
+
+    [Fact]
+    public async Task A_draining_pod_that_turns_not_ready_keeps_its_connections_until_its_goodbye()
+    {
+        await using var k8s = await KubernetesApiCluster.StartAsync("127.0.0.91", "127.0.0.92", "127.0.0.93");
+        var (api, pods, nodes, memberships) = (k8s.Api, k8s.Pods, k8s.Nodes, k8s.Memberships);
+        await AllConnectedAsync(nodes);
+        var counter = await nodes[0].StartAsync(() => new Counter(start: 1));
+        var watchers = new[] { await Probe.WatchNodesAsync(nodes[0]), await Probe.WatchNodesAsync(nodes[1]) };
+        var handOffMayGo = new TaskCompletionSource();
+        var handedOff = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var draining = nodes[2];
+        draining.OnDrain(async token =>
         {
-            ApiServer = api.Url,
-            ServiceAccountFolder = account.FullName,
-            Selector = "app=orders",
-            NodeBasename = "orders",
-            Port = port,
-            PollingInterval = TimeSpan.FromMilliseconds(200),
-        }));
-        try
-        {
-            await AllConnectedAsync(nodes);
-            await memberships[2].StopAsync(CancellationToken.None); // the terminating pod stops dialing
-            api.Respond(slices, 200, KubernetesJson.EndpointSlices("shop", pods[0], pods[1], pods[2] with { Ready = false }));
-            await Eventually.TrueAsync(() => nodes.Take(2).All(n => !n.ConnectedNodes.Contains(nodes[2].Name)),
-                "the not-ready pod is disconnected", TimeSpan.FromSeconds(15));
-            Assert.All(api.Requests, r => Assert.Equal("Bearer test-token", r.Authorization));
-        }
-        finally
-        {
-            await StopAsync(nodes, memberships);
-            account.Delete(recursive: true);
-        }
+            await handOffMayGo.Task.WaitAsync(token);
+            handedOff.SetResult(await draining.Resolve(counter).CallAsync<int>(new Add(1), cancellationToken: token));
+        });
+
+        // SIGTERM: the pod drains, and Kubernetes marks it NotReady, so it leaves the endpoint slices.
+        var stopping = draining.StopAsync(TestContext.Current.CancellationToken);
+        foreach (var watcher in watchers)
+            Assert.Equal(draining.Name, (await watcher.ExpectAsync<NodeLeaving>()).Node);
+        api.Respond(KubernetesApiCluster.Slices, 200, KubernetesJson.EndpointSlices("shop", pods[0], pods[1], pods[2] with { Ready = false }));
+        // A membership drops a node from its members in the same round in which it would disconnect it.
+        await memberships.Take(2).WaitForMembersAsync([nodes[0].Name, nodes[1].Name]);
+        Assert.All(nodes.Take(2), n => Assert.Contains(draining.Name, n.ConnectedNodes));
+
+        handOffMayGo.SetResult();
+        Assert.Equal(2, await handedOff.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        await stopping;
+        foreach (var watcher in watchers)
+            Assert.Equal(NodeDownReason.Goodbye, (await watcher.ExpectAsync<NodeDown>()).Reason); // not Disconnected by membership
     }
 
     [Fact]
@@ -229,6 +239,57 @@ public sealed class RealNodeMembershipTests
                 await membership.DisposeAsync();
             foreach (var node in nodes)
                 await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>Three real nodes whose memberships find each other through the fake Kubernetes API's endpoint slices.</summary>
+    private sealed class KubernetesApiCluster : IAsyncDisposable
+    {
+        public const string Slices = "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices";
+
+        private readonly DirectoryInfo _account;
+
+        private KubernetesApiCluster(FakeKubernetesApi api, DirectoryInfo account, KubernetesJson.Pod[] pods)
+        {
+            Api = api;
+            _account = account;
+            Pods = pods;
+        }
+
+        public FakeKubernetesApi Api { get; }
+
+        public KubernetesJson.Pod[] Pods { get; }
+
+        public List<Node> Nodes { get; private set; } = [];
+
+        public List<ClusterMembership> Memberships { get; private set; } = [];
+
+        public static async Task<KubernetesApiCluster> StartAsync(params string[] ips)
+        {
+            var port = TestCluster.FreePort();
+            var account = Directory.CreateTempSubdirectory("horde-sa-");
+            File.WriteAllText(Path.Combine(account.FullName, "token"), "test-token");
+            File.WriteAllText(Path.Combine(account.FullName, "namespace"), "shop");
+            var pods = ips.Select((ip, i) => new KubernetesJson.Pod($"orders-{i}", ip)).ToArray();
+            var cluster = new KubernetesApiCluster(FakeKubernetesApi.Start(), account, pods);
+            cluster.Api.Respond(Slices, 200, KubernetesJson.EndpointSlices("shop", pods));
+            (cluster.Nodes, cluster.Memberships) = await RealNodeMembershipTests.StartAsync(pods.Select(p => NodeName.Create("orders", p.Ip, port)), _ => new KubernetesApiStrategy("k8s", new KubernetesApiOptions
+            {
+                ApiServer = cluster.Api.Url,
+                ServiceAccountFolder = account.FullName,
+                Selector = "app=orders",
+                NodeBasename = "orders",
+                Port = port,
+                PollingInterval = TimeSpan.FromMilliseconds(200),
+            }));
+            return cluster;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync(Nodes, Memberships);
+            await Api.DisposeAsync();
+            _account.Delete(recursive: true);
         }
     }
 }

@@ -76,8 +76,9 @@ public sealed class FailureDetectionTests
         stays.MonitorNodes(probe.Self);
 
         await leaves.DisposeAsync();
+        Assert.Equal(leaves.Name, (await probe.ExpectAsync<NodeLeaving>(TimeSpan.FromSeconds(3))).Node);
         var down = await probe.ExpectAsync<NodeDown>(TimeSpan.FromSeconds(3));
-        Assert.Equal(NodeDownReason.Goodbye, down.Reason);
+        Assert.Equal((leaves.Incarnation, NodeDownReason.Goodbye), (down.Incarnation, down.Reason));
     }
 
     [Fact]

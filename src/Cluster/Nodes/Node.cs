@@ -27,6 +27,7 @@ public sealed partial class Node : IAsyncDisposable
         _logger = LoggerFactory.CreateLogger<Node>();
         Name = Options.Name;
         Incarnation = NewIncarnation();
+        CreateInstruments();
     }
 
     /// <summary>The node's name.</summary>

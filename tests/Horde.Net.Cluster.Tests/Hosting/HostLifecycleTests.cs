@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Horde.Net.Cluster.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,7 @@ public sealed class HostLifecycleTests
         await Eventually.TrueAsync(() => a.Node.ConnectedNodes.Contains(secondName) && b.Node.ConnectedNodes.Contains(firstName),
             "the two hosts' nodes are connected");
         await Eventually.TrueAsync(() => b.Membership.Members.SequenceEqual([firstName, secondName]), "the second host's membership lists both");
+        Assert.Equal(1, ConnectedGauge(first.Services.GetRequiredService<IMeterFactory>(), firstName));
 
         var down = new TaskCompletionSource<NodeDown>(TaskCreationOptions.RunContinuationsAsynchronously);
         a.Node.NodeDisconnected += (_, e) => down.TrySetResult(e);
@@ -34,6 +36,26 @@ public sealed class HostLifecycleTests
         Assert.Equal(NodeState.Stopped, b.Node.State);
         Assert.Equal(NodeDownReason.Goodbye, (await down.Task.WaitAsync(TimeSpan.FromSeconds(5), ct)).Reason);
         await first.StopAsync(ct);
+    }
+
+    /// <summary>What <c>horde.node.connected</c> reads now for <paramref name="node"/> on the meters of <paramref name="factory"/>.</summary>
+    private static int? ConnectedGauge(IMeterFactory factory, NodeName node)
+    {
+        int? value = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Meter.Name == Node.MeterName && instrument.Name == "horde.node.connected")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, measurement, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "node" && Equals(t.Value, node.ToString())))
+                value = measurement;
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     [Fact]

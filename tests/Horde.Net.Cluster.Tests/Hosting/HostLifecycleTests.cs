@@ -62,9 +62,12 @@ public sealed class HostLifecycleTests
     public async Task A_drain_hook_that_overruns_the_shutdown_timeout_is_cut_and_the_peer_still_sees_a_goodbye()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var peer = await TestCluster.StartNodeAsync("peer");
+        // A failure threshold longer than the whole stop: the peer must see a goodbye, and a starved CPU cannot
+        // turn it into a heartbeat timeout first.
+        await using var peer = await TestCluster.StartNodeAsync("peer", o => o.FailureThreshold = TimeSpan.FromSeconds(10));
         var logging = new TestLogging();
         var settings = TestHosts.Settings("stuck", out _);
+        settings["Horde:FailureThreshold"] = "00:00:10";
         settings["Horde:Membership:Topologies:seeds:Strategy"] = "Static";
         settings["Horde:Membership:Topologies:seeds:Config:Nodes:0"] = peer.Name.ToString();
         var hookCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -98,7 +101,8 @@ public sealed class HostLifecycleTests
     public async Task Sigterm_to_a_host_in_its_own_process_drains_it_and_it_exits_0_within_the_shutdown_timeout()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var peer = await TestCluster.StartNodeAsync("peer");
+        // Thresholds longer than the stop, so only a goodbye can end the connection (see the test above).
+        await using var peer = await TestCluster.StartNodeAsync("peer", o => o.FailureThreshold = TimeSpan.FromSeconds(10));
         var probe = await Probe.StartAsync(peer);
         peer.Register("drain-probe", probe.Self);
         var connected = new TaskCompletionSource<NodeUp>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -109,6 +113,7 @@ public sealed class HostLifecycleTests
 
         await using var host = await NodeProcess.StartHostAsync("hosted", new Dictionary<string, string>
         {
+            ["Horde__FailureThreshold"] = "00:00:10",
             ["Horde__Membership__Topologies__seeds__Strategy"] = "Static",
             ["Horde__Membership__Topologies__seeds__Config__Nodes__0"] = peer.Name.ToString(),
             ["shutdownTimeoutSeconds"] = shutdown.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for set-up and the everyday commands:
 #   bash build.sh demo    run the demo
+#   bash build.sh host-demo  three Generic Host nodes form a cluster from configuration; SIGTERM drains one
 #   bash build.sh test    build (warnings are errors), check formatting, run every test
 #   bash build.sh bench   run the benchmarks (see benchmarks/README.md)
 #   bash build.sh pack    produce the NuGet packages in artifacts/packages
@@ -27,6 +28,9 @@ case "$cmd" in
   demo)
     dotnet run --project samples/ProcessDemo -c Release -- "$@"
     ;;
+  host-demo)
+    bash samples/HostDemo/demo.sh
+    ;;
   test)
     [ ${#test_debs[@]} -eq 0 ] || need_debs "${test_debs[@]}"
     dotnet build Horde.Net.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
@@ -50,7 +54,7 @@ case "$cmd" in
     dotnet pack Horde.Net.sln -c Release -o artifacts/packages -nologo
     ;;
   *)
-    echo "usage: bash build.sh demo|test|bench|pack" >&2
+    echo "usage: bash build.sh demo|host-demo|test|bench|pack" >&2
     exit 2
     ;;
 esac

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Horde.Net.TestKit;
@@ -6,43 +7,134 @@ namespace Horde.Net.TestKit;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _awaited = new();
+    private readonly Task _reading;
 
     private NodeProcess(Process process, NodeName name)
     {
         _process = process;
         Name = name;
+        // Read everything the node prints, so it never blocks on a full pipe and a test can await any line.
+        _reading = Task.Run(ReadOutputAsync);
     }
 
     public NodeName Name { get; }
 
+    /// <summary>Every line the node printed so far, for failure messages.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public int ExitCode => _process.ExitCode;
+
     public static async Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie)
     {
         var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
+        return await StartAsync(node, [node.ToString(), cookie], new Dictionary<string, string>());
+    }
+
+    /// <summary>
+    /// Starts the test node's Generic Host mode: <c>AddHorde</c> and configuration only, here from environment
+    /// variables (<c>Horde__Name</c> is set to <paramref name="name"/> on a free port, <c>Horde__Cookie</c> to the test cookie).
+    /// </summary>
+    public static Task<NodeProcess> StartHostAsync(string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
+        var variables = new Dictionary<string, string>
+        {
+            ["Horde__Name"] = node.ToString(),
+            ["Horde__Cookie"] = TestCluster.Cookie,
+            ["Horde__HeartbeatInterval"] = "00:00:00.200",
+            ["Horde__FailureThreshold"] = "00:00:01",
+        };
+        foreach (var (key, value) in environment)
+            variables[key] = value;
+        return StartAsync(node, ["host"], variables);
+    }
+
+    private static async Task<NodeProcess> StartAsync(NodeName node, string[] args, Dictionary<string, string> environment)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "Horde.Net.TestNode.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, node.ToString(), cookie])
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the test node");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        var started = new NodeProcess(process, node);
+        try
         {
-            if (line == "READY")
-                return new NodeProcess(process, node);
+            await started.WaitForLineAsync("READY", TimeSpan.FromSeconds(30));
         }
-        throw new InvalidOperationException($"Test node {node} exited before it was ready (exit code {process.ExitCode}).");
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
+        return started;
+    }
+
+    /// <summary>Waits until the node prints <paramref name="line"/> (now or earlier).</summary>
+    public async Task WaitForLineAsync(string line, TimeSpan? timeout = null)
+    {
+        var bound = timeout ?? TimeSpan.FromSeconds(10);
+        var seen = _awaited.GetOrAdd(line, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_output.Contains(line))
+            seen.TrySetResult();
+        await Task.WhenAny(seen.Task, _reading, Task.Delay(bound, TestContext.Current.CancellationToken));
+        if (!seen.Task.IsCompleted)
+        {
+            var why = _reading.IsCompleted ? $"exited (code {(_process.HasExited ? _process.ExitCode : -1)})" : $"printed no such line within {bound.TotalSeconds:0} s";
+            throw new Xunit.Sdk.XunitException($"Test node {Name} {why} before printing '{line}'. Its output:{Environment.NewLine}{Output}");
+        }
     }
 
     /// <summary>SIGKILL: no goodbye, no cleanup.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as Kubernetes sends a pod it stops: the host shuts down gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}.");
+    }
+
+    /// <summary>Waits for the process to exit; false if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            await _reading;
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReadOutputAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            _output.Enqueue(line);
+            if (_awaited.TryGetValue(line, out var seen))
+                seen.TrySetResult();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
             _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+        await _reading;
         _process.Dispose();
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class Node : IAsyncDisposable
         Name = Options.Name;
         _events = new NodeEventQueue(_logger, Name);
         Incarnation = NewIncarnation();
+        CreateInstruments();
     }
 
     /// <summary>The node's name.</summary>

@@ -63,15 +63,25 @@ public sealed class NodeOptions
 
     internal void ValidateForCluster()
     {
+        if (FindClusterProblem() is { } problem)
+            throw new InvalidOperationException(problem.Problem);
+    }
+
+    /// <summary>The first setting that keeps this node from joining a cluster, and what is wrong with it; null if none.</summary>
+    internal (string Setting, string Problem)? FindClusterProblem()
+    {
         if (string.IsNullOrEmpty(Cookie))
-            throw new InvalidOperationException("A node needs a Cookie (the secret all nodes of the cluster share) to listen or connect; set NodeOptions.Cookie, e.g. from the Horde__Cookie environment variable.");
-        if (HeartbeatInterval <= TimeSpan.Zero || FailureThreshold <= HeartbeatInterval)
-            throw new InvalidOperationException($"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}), which must be positive.");
+            return (nameof(Cookie), "A node needs a Cookie (the secret all nodes of the cluster share) to listen or connect; set NodeOptions.Cookie, e.g. from the Horde__Cookie environment variable.");
+        if (HeartbeatInterval <= TimeSpan.Zero)
+            return (nameof(HeartbeatInterval), $"HeartbeatInterval ({HeartbeatInterval}) must be positive.");
+        if (FailureThreshold <= HeartbeatInterval)
+            return (nameof(FailureThreshold), $"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}).");
         if (MaxFrameBytes < 64 * 1024)
-            throw new InvalidOperationException($"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
+            return (nameof(MaxFrameBytes), $"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
         if (MaxOutboundQueueBytes < MaxFrameBytes)
-            throw new InvalidOperationException($"MaxOutboundQueueBytes ({MaxOutboundQueueBytes}) must be at least MaxFrameBytes ({MaxFrameBytes}), so that one largest message fits.");
+            return (nameof(MaxOutboundQueueBytes), $"MaxOutboundQueueBytes ({MaxOutboundQueueBytes}) must be at least MaxFrameBytes ({MaxFrameBytes}), so that one largest message fits.");
         if (MaxInboundConnections < 1)
-            throw new InvalidOperationException($"MaxInboundConnections ({MaxInboundConnections}) must be positive.");
+            return (nameof(MaxInboundConnections), $"MaxInboundConnections ({MaxInboundConnections}) must be positive.");
+        return null;
     }
 }

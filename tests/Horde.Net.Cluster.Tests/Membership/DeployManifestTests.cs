@@ -1,3 +1,4 @@
+using Horde.Net.Cluster.Hosting;
 using Horde.Net.Cluster.Membership;
 using k8s;
 using k8s.Models;
@@ -81,7 +82,8 @@ public sealed class DeployManifestTests
         Assert.Equal("status.podIP", env[KubernetesEnvironment.PodIpVariable].ValueFrom.FieldRef.FieldPath);
         Assert.Equal("metadata.namespace", env[KubernetesEnvironment.NamespaceVariable].ValueFrom.FieldRef.FieldPath);
         var port = Assert.Single(Container.Ports, p => p.Name == KubernetesApiOptions.DefaultPortName).ContainerPort;
-        Assert.Equal($"orders@$({KubernetesEnvironment.PodIpVariable}):{port}", env["Horde__NodeName"].Value);
+        Assert.Equal($"orders@$({KubernetesEnvironment.PodIpVariable}):{port}", env[$"Horde__{nameof(HordeOptions.Name)}"].Value);
+        Assert.NotNull(env[$"Horde__{nameof(HordeOptions.Cookie)}"].ValueFrom.SecretKeyRef); // a secret, never in the manifest
     }
 
     [Fact]

@@ -39,4 +39,21 @@ public class MalformedMessageTests
         Assert.Equal(5, y);
         Assert.Contains(transport.Sent, s => s.To == 2 && s.Message is DeltaAck(7, 7));
     }
+
+    [Fact]
+    public void A_message_refused_for_one_bad_key_applies_none_of_its_good_keys()
+    {
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new Recorder(), newReplicaId: 1);
+        var good = new WireKey(Encode("good"), [new WireEntry(2, 1, 1_000, 0, Encode(1))], []);
+        var bad = new WireKey(Encode("bad"), [new WireEntry(2, 2, 1_000, 0, [0xc1])], []); // 0xc1: never valid MessagePack
+
+        Assert.False(replica.OnMessage(2, new DeltaBatch(1, [good, bad]), 1_000));
+        Assert.False(replica.OnMessage(2, new Repair([good, bad]), 1_000));
+        Assert.False(replica.OnMessage(2, new RangePush(1, [new WireRange(0, ulong.MaxValue)], [good, bad]), 1_000));
+
+        Assert.Equal(0, replica.Count);
+        Assert.Equal(0, replica.Stats.KeysReceived);
+        Assert.True(replica.OnMessage(2, new DeltaBatch(1, [good]), 1_000)); // and the dot was not marked seen either
+        Assert.True(replica.TryGetValue("good", out _));
+    }
 }

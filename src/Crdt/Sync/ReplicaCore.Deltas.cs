@@ -38,12 +38,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private void OnDeltaBatch(ulong from, DeltaBatch batch)
     {
         var keys = Require(batch.Keys, "delta keys");
-        foreach (var key in keys)
+        var decoded = DecodeAll(keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
+        for (var i = 0; i < decoded.Length; i++)
         {
             // Forward only what was news here, so a delta floods the neighbour graph once and stops.
-            if (ApplyWire(key, deadHere: null))
+            if (Apply(decoded[i], deadHere: null))
             {
-                Enqueue(key, except: from);
+                Enqueue(keys[i], except: from);
             }
         }
 
@@ -61,8 +62,30 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
+    /// <summary>One key of a received message, decoded and checked, not yet applied.</summary>
+    private readonly record struct DecodedKey(byte[] KeyBytes, TKey Key, ulong Hash, Entry<TValue>[] Entries, Dot[] Dead);
+
+    /// <summary>
+    /// Decodes every key of a message before any is applied, so a message refused for one bad key leaves the state
+    /// as it was. With <paramref name="ranges"/>, every key must lie in one of them.
+    /// </summary>
+    private DecodedKey[] DecodeAll(WireKey[] keys, WireRange[]? ranges, string what)
+    {
+        var decoded = new DecodedKey[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            decoded[i] = Decode(keys[i]);
+            if (ranges is not null && !InAny(ranges, decoded[i].Hash))
+            {
+                throw new InvalidDataException($"A {what} key lies outside the pushed ranges.");
+            }
+        }
+
+        return decoded;
+    }
+
     /// <summary>Decodes a key-scoped delta; values are decoded only for dots not yet seen.</summary>
-    private (TKey Key, ulong Hash, Entry<TValue>[] Entries, Dot[] Dead) Decode(WireKey wire)
+    private DecodedKey Decode(WireKey wire)
     {
         Require(wire, "key delta");
         var keyBytes = Require(wire.Key, "key");
@@ -88,20 +111,14 @@ public sealed partial class ReplicaCore<TKey, TValue>
             dead[i] = dot.Counter != 0 ? new Dot(dot.Replica, dot.Counter) : throw new InvalidDataException("Dot counter 0.");
         }
 
-        return (key, hash, entries, dead);
+        return new DecodedKey(keyBytes, key, hash, entries, dead);
     }
 
-    private bool ApplyWire(WireKey wire, List<Dot>? deadHere)
-    {
-        var (key, hash, entries, dead) = Decode(wire);
-        return Apply(key, hash, entries, dead, deadHere);
-    }
-
-    private bool Apply(TKey key, ulong hash, Entry<TValue>[] entries, Dot[] dead, List<Dot>? deadHere)
+    private bool Apply(in DecodedKey key, List<Dot>? deadHere)
     {
         Stats.KeysReceived++;
         CrdtMetrics.KeysReceived.Add(1);
-        var changed = _map.Apply(key, hash, entries, dead, _diffs, deadHere);
+        var changed = _map.Apply(key.Key, key.Hash, key.Entries, key.Dead, _diffs, deadHere);
         _dirty |= changed;
         return changed;
     }

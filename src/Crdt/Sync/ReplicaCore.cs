@@ -14,7 +14,7 @@ namespace Horde.Net.Crdt.Sync;
 /// <para>
 /// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
 /// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
-/// <see cref="OnMessage"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
+/// <see cref="OnMessage(ulong, SyncMessage, long, long)"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
 /// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncIntervalMs"/>),
 /// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
 /// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
@@ -65,9 +65,14 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var snapshot = storage?.Load();
         var id = snapshot is { ReusableId: true } ? snapshot.ReplicaId : newReplicaId ?? ReplicaIds.NewId();
         _map = new AwLwwMap<TKey, TValue>(id, hasher);
-        if (snapshot is not null)
+        _map.Clock.MaxDriftMs = (long)options.MaxClockDrift.TotalMilliseconds;
+        if (snapshot is not null && !TryRestore(snapshot))
         {
-            Restore(snapshot);
+            // A snapshot that decodes but does not make sense: start empty under a new id; peers repair the state.
+            _map = new AwLwwMap<TKey, TValue>(newReplicaId ?? ReplicaIds.NewId(), hasher);
+            _map.Clock.MaxDriftMs = (long)options.MaxClockDrift.TotalMilliseconds;
+            _view.Clear();
+            _count = 0;
         }
 
         // Session numbers differ between incarnations of one id, so stale replies do not match new sessions.
@@ -175,15 +180,29 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Publish();
     }
 
-    /// <summary>Handles one message from replica <paramref name="from"/>.</summary>
+    /// <summary>Handles one message from replica <paramref name="from"/>, with no bound on how far its timestamps may lead the local clock.</summary>
     /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
-    public bool OnMessage(ulong from, SyncMessage message, long nowMs)
+    public bool OnMessage(ulong from, SyncMessage message, long nowMs) => OnMessage(from, message, nowMs, wallClockMs: 0);
+
+    /// <summary>
+    /// Handles one message from replica <paramref name="from"/>. The local clock follows the message's timestamps only
+    /// up to <see cref="ReplicaOptions.MaxClockDrift"/> ahead of <paramref name="wallClockMs"/>; entries stamped further
+    /// ahead are still stored, and the refusal is counted and logged.
+    /// </summary>
+    /// <param name="from">The sending replica.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="nowMs">The host's monotonic time in milliseconds.</param>
+    /// <param name="wallClockMs">Current wall-clock time in Unix milliseconds (0: not known).</param>
+    /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
+    public bool OnMessage(ulong from, SyncMessage message, long nowMs, long wallClockMs)
     {
         if (_closed)
         {
             return true; // late deliveries after shutdown are simply dropped
         }
 
+        _map.Clock.ReadWallClock(wallClockMs);
+        var refusalsBefore = _map.Clock.DriftRefusals;
         Stats.MessagesReceived++;
         try
         {
@@ -228,8 +247,22 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
         finally
         {
+            CountDriftRefusals(from, refusalsBefore);
             Publish();
             Flush(nowMs);
+        }
+    }
+
+    private void CountDriftRefusals(ulong from, long before)
+    {
+        var refused = _map.Clock.DriftRefusals - before;
+        if (refused > 0)
+        {
+            Stats.ClockDriftRefusals += refused;
+            CrdtMetrics.ClockDriftRefusals.Add(refused);
+            _logger.LogWarning(
+                "Replica {Replica:x16} kept {Count} entries from replica {Peer:x16} stamped more than {Drift} ahead of its wall clock, without moving its clock to them",
+                ReplicaId, refused, from, _options.MaxClockDrift);
         }
     }
 
@@ -297,7 +330,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         if (_storage is not null)
         {
-            _storage.Save(Snapshot(reusableId: true));
+            _storage.Save(DeferredSnapshot(reusableId: true));
             _storage.Flush();
         }
 
@@ -347,11 +380,33 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             var diffs = _diffs.ToArray();
             _diffs.Clear();
-            handler(diffs);
+            Raise(handler, diffs);
         }
         else
         {
             _diffs.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Calls each subscriber on its own: one that throws is logged and the others still run, and the change (already
+    /// made) stands, so a faulty handler can neither fail a write nor stop the replica.
+    /// </summary>
+    private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs)
+    {
+        foreach (var subscriber in handler.GetInvocationList())
+        {
+            try
+            {
+                ((Action<IReadOnlyList<Diff<TKey, TValue>>>)subscriber)(diffs);
+            }
+#pragma warning disable CA1031 // a subscriber's failure is the subscriber's; the replica logs it and goes on
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Stats.HandlerFailures++;
+                _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
+            }
         }
     }
 

@@ -26,6 +26,13 @@ public sealed class NodeOptions
     /// <summary>How long <see cref="Pid.CallAsync{TReply}(object, TimeSpan?, CancellationToken)"/> waits when no timeout is given: 5 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a graceful stop (<see cref="Node.StopAsync(CancellationToken)"/>) may spend announcing and draining
+    /// before it stops the processes anyway: 20 s. Keep it below Kubernetes' <c>terminationGracePeriodSeconds</c>
+    /// (30 s by default) and the host's <c>HostOptions.ShutdownTimeout</c>.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The types that may be sent to processes on other nodes.</summary>
     public MessageTypeRegistry MessageTypes { get; } = new();
 

@@ -29,7 +29,7 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     protected override ValueTask InitAsync()
     {
         TrapExits = true; // so that a shutdown runs TerminateAsync, which writes the final snapshot
-        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger);
+        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger, meterFactory: Node.MeterFactory);
         var self = Self;
         _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, tickInterval, tickInterval);
         return default;
@@ -67,6 +67,7 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
                     Refuse(envelope.Sender, refusal);
                     break;
                 }
+                Core.Metrics.BytesReceived.Add(envelope.Message.Length);
                 SyncMessage sync;
                 try
                 {
@@ -103,7 +104,11 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     void ISyncTransport.Send(ulong to, SyncMessage message)
     {
         if (_pidsById.TryGetValue(to, out var pid))
-            pid.Send(new ReplicaEnvelope(Core.ReplicaId, Self, SyncMessageSerializer.Serialize(message)));
+        {
+            var bytes = SyncMessageSerializer.Serialize(message);
+            Core.Metrics.BytesSent.Add(bytes.Length);
+            pid.Send(new ReplicaEnvelope(Core.ReplicaId, Self, bytes));
+        }
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private void StartRound(ulong peer)
     {
         Stats.Rounds++;
-        CrdtMetrics.Rounds.Add(1);
+        _metrics.Rounds.Add(1);
         SendMessage(peer, new TreeRoot(_map.Tree.Root, _map.Context.Digest()));
     }
 
@@ -236,7 +236,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             HasSynced = true;
             _sessions.Remove(peer);
-            CrdtMetrics.RepairDuration.Record(nowMs - session.StartedMs);
+            _metrics.RepairDuration.Record(nowMs - session.StartedMs);
 
             // Confirm at once: the peer learns it is in sync (or the walk finds what changed meanwhile).
             StartRound(peer);
@@ -284,7 +284,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         session.InFlight[id] = [.. ranges];
         session.LastActivityMs = nowMs;
         Stats.KeysSent += keys.Count;
-        CrdtMetrics.KeysSent.Add(keys.Count);
+        _metrics.KeysSent.Add(keys.Count);
         SendMessage(peer, new RangePush(id, session.InFlight[id], [.. keys]));
     }
 
@@ -341,7 +341,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
             budget -= taken.Keys.Count;
             Stats.KeysSent += taken.Keys.Count;
-            CrdtMetrics.KeysSent.Add(taken.Keys.Count);
+            _metrics.KeysSent.Add(taken.Keys.Count);
             covered.Add(part);
             if (!taken.Whole)
             {

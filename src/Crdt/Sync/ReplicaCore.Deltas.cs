@@ -25,11 +25,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
                 var dropped = outbox.Outstanding;
                 if (outbox.Add(delta))
                 {
-                    CrdtMetrics.OutstandingDeltas.Add(1);
+                    _metrics.OutstandingDeltas.Add(1);
                 }
                 else
                 {
-                    CrdtMetrics.OutstandingDeltas.Add(-dropped);
+                    _metrics.OutstandingDeltas.Add(-dropped);
                 }
             }
         }
@@ -58,7 +58,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         if (_outboxes.TryGetValue(from, out var outbox))
         {
-            CrdtMetrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
+            _metrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
         }
     }
 
@@ -117,7 +117,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private bool Apply(in DecodedKey key, List<Dot>? deadHere)
     {
         Stats.KeysReceived++;
-        CrdtMetrics.KeysReceived.Add(1);
+        _metrics.KeysReceived.Add(1);
         var changed = _map.Apply(key.Key, key.Hash, key.Entries, key.Dead, _diffs, deadHere);
         _dirty |= changed;
         return changed;

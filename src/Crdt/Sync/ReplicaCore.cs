@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Horde.Net.Crdt.Storage;
 using MessagePack;
 using Microsoft.Extensions.Logging;
@@ -38,6 +39,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private int _count; // the view's, kept by the owner: ConcurrentDictionary.Count takes every lock of the table
     private readonly List<Diff<TKey, TValue>> _diffs = [];
     private readonly Action<ulong, SyncMessage> _send;
+    private readonly CrdtMetrics _metrics;
     private bool _closed;
 
     /// <summary>
@@ -50,7 +52,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <param name="storage">Optional persistence.</param>
     /// <param name="newReplicaId">The id to use when a new one is needed; a random one (<see cref="ReplicaIds.NewId"/>) if null.</param>
     /// <param name="logger">Logs rejected messages.</param>
-    public ReplicaCore(ReplicaOptions options, ISyncTransport transport, IReplicaStorage? storage = null, ulong? newReplicaId = null, ILogger? logger = null)
+    /// <param name="meterFactory">Where the "Horde.Net.Crdt" meter comes from (a node's <c>MeterFactory</c>); a meter of the library's own if null.</param>
+    public ReplicaCore(ReplicaOptions options, ISyncTransport transport, IReplicaStorage? storage = null, ulong? newReplicaId = null, ILogger? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
@@ -60,6 +64,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _logger = logger ?? NullLogger.Instance;
         _codec = new EntryCodec<TKey, TValue>(options.SerializerOptions);
         _send = SendMessage;
+        _metrics = CrdtMetrics.For(meterFactory);
         var hasher = new MessagePackKeyHasher<TKey>(options.SerializerOptions);
 
         var snapshot = storage?.Load();
@@ -110,6 +115,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public ulong RootHash => _map.Tree.Root;
 
     internal AwLwwMap<TKey, TValue> Map => _map;
+
+    internal CrdtMetrics Metrics => _metrics;
 
     /// <summary>Reads a key (thread-safe, lock-free).</summary>
     public bool TryGetValue(TKey key, out TValue value) => _view.TryGetValue(key, out value!);
@@ -259,7 +266,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         if (refused > 0)
         {
             Stats.ClockDriftRefusals += refused;
-            CrdtMetrics.ClockDriftRefusals.Add(refused);
+            _metrics.ClockDriftRefusals.Add(refused);
             _logger.LogWarning(
                 "Replica {Replica:x16} kept {Count} entries from replica {Peer:x16} stamped more than {Drift} ahead of its wall clock, without moving its clock to them",
                 ReplicaId, refused, from, _options.MaxClockDrift);
@@ -305,7 +312,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var wanted = neighbours.Where(n => n != ReplicaId).ToHashSet();
         foreach (var gone in _outboxes.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
-            CrdtMetrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
+            _metrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
             _outboxes.Remove(gone);
             _sessions.Remove(gone);
         }
@@ -336,7 +343,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         foreach (var outbox in _outboxes.Values)
         {
-            CrdtMetrics.OutstandingDeltas.Add(-outbox.Clear());
+            _metrics.OutstandingDeltas.Add(-outbox.Clear());
         }
 
         _closed = true;

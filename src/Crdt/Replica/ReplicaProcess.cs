@@ -29,6 +29,7 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     protected override ValueTask InitAsync()
     {
         TrapExits = true; // so that a shutdown runs TerminateAsync, which writes the final snapshot
+        WarmUp.Start();
         Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger, meterFactory: Node.MeterFactory);
         var self = Self;
         _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, tickInterval, tickInterval);
@@ -140,6 +141,9 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
         UpdateNeighbours();
     }
 
-    private void UpdateNeighbours() =>
+    private void UpdateNeighbours()
+    {
         Core.SetNeighbours(_neighbours.Where(_idsByPid.ContainsKey).Select(p => _idsByPid[p]), Now);
+        Core.IntroductionsPending = _neighbours.Any(p => !_idsByPid.ContainsKey(p)); // writes until then reach them when they answer
+    }
 }

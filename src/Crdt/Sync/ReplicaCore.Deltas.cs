@@ -8,11 +8,66 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Key deltas queued or sent to neighbours and not yet acknowledged.</summary>
     public int OutstandingDeltas => _outboxes.Values.Sum(o => o.Outstanding);
 
+    /// <summary>
+    /// While <see cref="IntroductionsPending"/>: this replica's latest writes (at most max_sync_size, none older than
+    /// the session timeout), oldest first. A neighbour added a moment after a write (its introduction was still under
+    /// way) gets them at once, instead of waiting for an anti-entropy round and a tree walk to find them.
+    /// </summary>
+    private readonly LinkedList<(TKey Key, Dot? Entry, WireKey Wire, long AtMs)> _recent = new();
+    private long _lastNowMs;
+    private bool _introductionsPending;
+
+    /// <summary>
+    /// Set by a host while some neighbours it was given are not yet known by replica id (their introduction is under
+    /// way): the replica then keeps its latest writes and ships them to each such neighbour as it is added.
+    /// </summary>
+    public bool IntroductionsPending
+    {
+        get => _introductionsPending;
+        set
+        {
+            _introductionsPending = value;
+            if (!value)
+            {
+                _recent.Clear();
+            }
+        }
+    }
+
     private void Ship(KeyDelta<TKey, TValue> delta)
     {
-        if (_outboxes.Count > 0)
+        if (_outboxes.Count == 0 && !_introductionsPending)
         {
-            Enqueue(_codec.Encode(delta), except: null);
+            return;
+        }
+
+        var wire = _codec.Encode(delta);
+        if (_introductionsPending)
+        {
+            _recent.AddLast((delta.Key, delta.Entries.Length > 0 ? delta.Entries[0].Dot : null, wire, _lastNowMs));
+            while (_recent.Count > _options.MaxSyncSize)
+            {
+                _recent.RemoveFirst();
+            }
+        }
+
+        Enqueue(wire, except: null);
+    }
+
+    /// <summary>Queues for a new neighbour the recent writes still live here (a removal always is).</summary>
+    private void SeedRecent(Outbox outbox, long nowMs)
+    {
+        while (_recent.First is { } first && nowMs - first.Value.AtMs > _options.SessionTimeoutMs)
+        {
+            _recent.RemoveFirst();
+        }
+
+        foreach (var (key, entry, wire, _) in _recent)
+        {
+            if ((entry is not { } dot || (_map.TryGetState(key, out var state) && state.Holds(dot))) && outbox.Add(wire))
+            {
+                _metrics.OutstandingDeltas.Add(1);
+            }
         }
     }
 

@@ -281,6 +281,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
+        _lastNowMs = nowMs;
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
@@ -295,6 +296,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Ships queued deltas to neighbours now.</summary>
     public void Flush(long nowMs)
     {
+        _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
             Stats.KeysSent += outbox.SendNew(peer, _options.MaxSyncSize, nowMs, _send);
@@ -317,13 +319,21 @@ public sealed partial class ReplicaCore<TKey, TValue>
             _sessions.Remove(gone);
         }
 
+        _lastNowMs = nowMs;
+        var added = false;
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
             // Sequence numbers start from the clock so acks meant for an earlier incarnation cannot match.
-            _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+            SeedRecent(outbox, nowMs);
+            added = true;
         }
 
         _roundRobin = [.. _outboxes.Keys.Order()];
+        if (added)
+        {
+            Flush(nowMs);
+        }
     }
 
     /// <summary>Ships what is queued and writes a final snapshot that lets the next incarnation keep this replica id.</summary>

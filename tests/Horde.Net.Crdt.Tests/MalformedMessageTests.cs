@@ -5,20 +5,13 @@ namespace Horde.Net.Crdt.Tests;
 
 public class MalformedMessageTests
 {
-    private sealed class Recorder : ISyncTransport
-    {
-        public List<(ulong To, SyncMessage Message)> Sent { get; } = [];
-
-        public void Send(ulong to, SyncMessage message) => Sent.Add((to, message));
-    }
-
     private static byte[] Encode<T>(T value) =>
         MessagePackSerializer.Serialize(value, MessagePackSerializerOptions.Standard, TestContext.Current.CancellationToken);
 
     [Fact]
     public void Bad_messages_are_rejected_without_harm_and_the_replica_keeps_working()
     {
-        var transport = new Recorder();
+        var transport = new RecordingTransport();
         var replica = new ReplicaCore<string, int>(new ReplicaOptions(), transport, newReplicaId: 1);
         replica.Put("kept", 1, 1_000);
 
@@ -43,7 +36,7 @@ public class MalformedMessageTests
     [Fact]
     public void A_message_refused_for_one_bad_key_applies_none_of_its_good_keys()
     {
-        var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new Recorder(), newReplicaId: 1);
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new RecordingTransport(), newReplicaId: 1);
         var good = new WireKey(Encode("good"), [new WireEntry(2, 1, 1_000, 0, Encode(1))], []);
         var bad = new WireKey(Encode("bad"), [new WireEntry(2, 2, 1_000, 0, [0xc1])], []); // 0xc1: never valid MessagePack
 

@@ -6,21 +6,14 @@ namespace Horde.Net.Crdt.Tests;
 /// <summary>A neighbour learned just after a write gets that write as a delta at once, not from a later anti-entropy round.</summary>
 public class RecentWritesTests
 {
-    private sealed class Recorder : ISyncTransport
-    {
-        public List<(ulong To, SyncMessage Message)> Sent { get; } = [];
-
-        public void Send(ulong to, SyncMessage message) => Sent.Add((to, message));
-    }
-
-    private static string[] KeysSentTo(Recorder transport, ulong peer) =>
+    private static string[] KeysSentTo(RecordingTransport transport, ulong peer) =>
         [.. transport.Sent.Where(s => s.To == peer).Select(s => s.Message).OfType<DeltaBatch>()
             .SelectMany(b => b.Keys).Select(k => MessagePackSerializer.Deserialize<string>(k.Key))];
 
     [Fact]
     public void Writes_made_while_a_neighbour_was_being_introduced_ship_to_it_when_it_is_added()
     {
-        var transport = new Recorder();
+        var transport = new RecordingTransport();
         var replica = new ReplicaCore<string, int>(new ReplicaOptions(), transport, newReplicaId: 1) { IntroductionsPending = true };
         replica.Flush(1_000);
         replica.Put("overwritten", 1, 1_000);
@@ -44,7 +37,7 @@ public class RecentWritesTests
     [Fact]
     public void Writes_older_than_the_session_timeout_are_left_to_anti_entropy()
     {
-        var transport = new Recorder();
+        var transport = new RecordingTransport();
         var replica = new ReplicaCore<string, int>(new ReplicaOptions { SessionTimeoutMs = 2_000 }, transport, newReplicaId: 1) { IntroductionsPending = true };
         replica.Flush(1_000);
         replica.Put("old", 1, 1_000);

@@ -1,6 +1,6 @@
 using CsCheck;
-using Horde.Net.Crdt.Sync;
 using Horde.Net.Cluster;
+using Horde.Net.Crdt.Sync;
 using MessagePack;
 
 namespace Horde.Net.Crdt.Tests;

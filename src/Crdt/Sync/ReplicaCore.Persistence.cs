@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Horde.Net.Crdt.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Crdt.Sync;
 

@@ -108,14 +108,8 @@ public sealed class AwLwwMap<TKey, TValue>
                 Tree.Toggle(state.Hash, old[i].Dot);
             }
 
-            if (old.Length == 1)
-            {
-                old[0] = entry;
-            }
-            else
-            {
-                state.Entries = [entry];
-            }
+            // A new array, never a write into the old one: snapshots encode captured entry arrays off the owner's thread.
+            state.Entries = [entry];
         }
 
         Tree.Toggle(state.Hash, entry.Dot);
@@ -333,7 +327,7 @@ public sealed class AwLwwMap<TKey, TValue>
 
         Context.UnionWith(context);
         _counter = Math.Max(counter, Context.MaxCounter(ReplicaId));
-        Clock = new HybridLogicalClock(ReplicaId, clock.Physical, clock.Logical);
+        Clock = new HybridLogicalClock(ReplicaId, clock.Physical, clock.Logical) { MaxDriftMs = Clock.MaxDriftMs };
         foreach (var (key, hash, entries) in keys)
         {
             if (entries.Count == 0)

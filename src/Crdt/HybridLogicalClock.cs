@@ -25,6 +25,23 @@ public sealed class HybridLogicalClock
     /// <summary>The replica id stamped on every timestamp.</summary>
     public ulong Replica { get; }
 
+    /// <summary>
+    /// How far ahead of the local wall clock a remote timestamp may be for this clock to follow it. One peer with a
+    /// clock set a year ahead would otherwise drag every replica's clock (and every later write) a year ahead.
+    /// Default 1 minute.
+    /// </summary>
+    public long MaxDriftMs { get; set; } = 60_000;
+
+    /// <summary>The latest wall-clock reading given (by <see cref="Next"/> or <see cref="ReadWallClock"/>); 0 if none yet.</summary>
+    public long WallClockMs { get; private set; }
+
+    /// <summary>Remote timestamps refused by <see cref="Observe"/> for being too far ahead.</summary>
+    public long DriftRefusals { get; private set; }
+
+    /// <summary>Tells the clock the current wall-clock time, against which <see cref="Observe"/> bounds remote timestamps.</summary>
+    /// <param name="wallClockMs">The current wall-clock time in Unix milliseconds.</param>
+    public void ReadWallClock(long wallClockMs) => WallClockMs = Math.Max(WallClockMs, wallClockMs);
+
     /// <summary>The last timestamp issued or observed (with this replica's id).</summary>
     public HlcTimestamp Last => new(_physical, _logical, Replica);
 
@@ -32,6 +49,7 @@ public sealed class HybridLogicalClock
     /// <param name="wallClockMs">The current wall-clock time in Unix milliseconds.</param>
     public HlcTimestamp Next(long wallClockMs)
     {
+        ReadWallClock(wallClockMs);
         if (wallClockMs > _physical)
         {
             _physical = wallClockMs;
@@ -39,9 +57,13 @@ public sealed class HybridLogicalClock
         }
         else if (_logical == uint.MaxValue)
         {
-            // Borrow from the future rather than wrap: order matters more than exactness.
-            _physical++;
-            _logical = 0;
+            // Borrow from the future rather than wrap: order matters more than exactness. At the very top of the
+            // range the clock stays put (ties then fall to the replica id) instead of wrapping to the distant past.
+            if (_physical < long.MaxValue)
+            {
+                _physical++;
+                _logical = 0;
+            }
         }
         else
         {
@@ -51,14 +73,28 @@ public sealed class HybridLogicalClock
         return new HlcTimestamp(_physical, _logical, Replica);
     }
 
-    /// <summary>Moves the clock past a timestamp received from another replica.</summary>
+    /// <summary>
+    /// Moves the clock past a timestamp received from another replica, unless it lies more than
+    /// <see cref="MaxDriftMs"/> ahead of the wall clock last read (then the clock stays and the refusal is counted;
+    /// the entry carrying it is still stored). Before any wall-clock reading every timestamp is followed.
+    /// </summary>
     /// <param name="remote">A timestamp seen in a received entry.</param>
-    public void Observe(HlcTimestamp remote)
+    /// <returns>False if the timestamp was refused as too far ahead.</returns>
+    public bool Observe(HlcTimestamp remote)
     {
-        if (remote.Physical > _physical || (remote.Physical == _physical && remote.Logical > _logical))
+        if (remote.Physical <= _physical && (remote.Physical != _physical || remote.Logical <= _logical))
         {
-            _physical = remote.Physical;
-            _logical = remote.Logical;
+            return true;
         }
+
+        if (WallClockMs > 0 && remote.Physical - WallClockMs > MaxDriftMs)
+        {
+            DriftRefusals++;
+            return false;
+        }
+
+        _physical = remote.Physical;
+        _logical = remote.Logical;
+        return true;
     }
 }

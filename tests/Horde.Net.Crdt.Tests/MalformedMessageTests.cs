@@ -5,20 +5,13 @@ namespace Horde.Net.Crdt.Tests;
 
 public class MalformedMessageTests
 {
-    private sealed class Recorder : ISyncTransport
-    {
-        public List<(ulong To, SyncMessage Message)> Sent { get; } = [];
-
-        public void Send(ulong to, SyncMessage message) => Sent.Add((to, message));
-    }
-
     private static byte[] Encode<T>(T value) =>
         MessagePackSerializer.Serialize(value, MessagePackSerializerOptions.Standard, TestContext.Current.CancellationToken);
 
     [Fact]
     public void Bad_messages_are_rejected_without_harm_and_the_replica_keeps_working()
     {
-        var transport = new Recorder();
+        var transport = new RecordingTransport();
         var replica = new ReplicaCore<string, int>(new ReplicaOptions(), transport, newReplicaId: 1);
         replica.Put("kept", 1, 1_000);
 
@@ -38,5 +31,22 @@ public class MalformedMessageTests
         Assert.True(replica.TryGetValue("y", out var y));
         Assert.Equal(5, y);
         Assert.Contains(transport.Sent, s => s.To == 2 && s.Message is DeltaAck(7, 7));
+    }
+
+    [Fact]
+    public void A_message_refused_for_one_bad_key_applies_none_of_its_good_keys()
+    {
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new RecordingTransport(), newReplicaId: 1);
+        var good = new WireKey(Encode("good"), [new WireEntry(2, 1, 1_000, 0, Encode(1))], []);
+        var bad = new WireKey(Encode("bad"), [new WireEntry(2, 2, 1_000, 0, [0xc1])], []); // 0xc1: never valid MessagePack
+
+        Assert.False(replica.OnMessage(2, new DeltaBatch(1, [good, bad]), 1_000));
+        Assert.False(replica.OnMessage(2, new Repair([good, bad]), 1_000));
+        Assert.False(replica.OnMessage(2, new RangePush(1, [new WireRange(0, ulong.MaxValue)], [good, bad]), 1_000));
+
+        Assert.Equal(0, replica.Count);
+        Assert.Equal(0, replica.Stats.KeysReceived);
+        Assert.True(replica.OnMessage(2, new DeltaBatch(1, [good]), 1_000)); // and the dot was not marked seen either
+        Assert.True(replica.TryGetValue("good", out _));
     }
 }

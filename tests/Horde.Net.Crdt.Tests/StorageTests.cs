@@ -1,5 +1,6 @@
 using Horde.Net.Crdt.Storage;
 using Horde.Net.Crdt.Sync;
+using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Crdt.Tests;
 
@@ -96,5 +97,90 @@ public sealed class StorageTests : IDisposable
         restarted.Put("new", 1, 5_000);
         Assert.Equal(restarted.ReplicaId, restarted.Map.EntriesOf("new")[0].Dot.Replica);
         Assert.Equal(1UL, restarted.Map.EntriesOf("new")[0].Dot.Counter);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    public void A_corrupt_snapshot_is_moved_aside_and_the_replica_starts_empty(string damage)
+    {
+        var path = Path.Combine(_directory, "c.snapshot");
+        using (var storage = new FileReplicaStorage(path))
+        {
+            var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new NoNetwork(), storage);
+            replica.Merge(Enumerable.Range(0, 1_000).Select(i => KeyValuePair.Create($"k{i}", i)), 1_000);
+            replica.Close(1_001);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, damage == "garbage" ? [.. bytes.Select(b => (byte)~b)] : bytes[..(bytes.Length / 2)]);
+
+        using (var storage = new FileReplicaStorage(path, TestLogging.Factory.CreateLogger("storage")))
+        {
+            var restarted = new ReplicaCore<string, int>(new ReplicaOptions(), new NoNetwork(), storage);
+            Assert.Equal(0, restarted.Count);
+            restarted.Put("fresh", 1, 2_000);
+            restarted.Close(2_001);
+        }
+
+        var aside = Assert.Single(Directory.GetFiles(_directory, "c.snapshot.corrupt-*"));
+        Assert.Equal(bytes.Length, new FileInfo(aside).Length + (damage == "garbage" ? 0 : bytes.Length - (bytes.Length / 2)));
+        using var reread = new FileReplicaStorage(path);
+        Assert.Single(reread.Load()!.Keys); // the new snapshot replaced the corrupt one
+    }
+
+    /// <summary>Holds deferred snapshots without encoding them, to see what the replica captured.</summary>
+    private sealed class DeferringStorage : IReplicaStorage
+    {
+        public List<Func<ReplicaSnapshot>> Deferred { get; } = [];
+
+        public ReplicaSnapshot? Load() => null;
+
+        public void Save(ReplicaSnapshot snapshot) => throw new InvalidOperationException("The replica should defer encoding.");
+
+        public void Save(Func<ReplicaSnapshot> encode) => Deferred.Add(encode);
+
+        public void Flush()
+        {
+        }
+    }
+
+    [Fact]
+    public void A_periodic_snapshot_is_encoded_later_from_the_state_captured_when_it_was_taken()
+    {
+        var storage = new DeferringStorage();
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions { PersistDelayMs = 100 }, new NoNetwork(), storage);
+        replica.Merge(Enumerable.Range(0, 500).Select(i => KeyValuePair.Create($"k{i}", i)), 1_000);
+        replica.OnTick(1_000);
+        replica.OnTick(1_200);
+        var encode = Assert.Single(storage.Deferred);
+
+        // Writes after the capture, before the encoding: the snapshot must not see them (nor tear).
+        replica.Put("k0", -1, 1_300);
+        replica.Delete("k1");
+        replica.Put("late", 1, 1_300);
+
+        var snapshot = encode();
+        Assert.Equal(500, snapshot.Keys.Length);
+        Assert.Equal(500UL, snapshot.Counter);
+        var k0 = snapshot.Keys.Single(k => MessagePack.MessagePackSerializer.Deserialize<string>(k.Key) == "k0");
+        Assert.Equal(0, MessagePack.MessagePackSerializer.Deserialize<int>(Assert.Single(k0.Entries).Value));
+    }
+
+    [Fact]
+    public void Saving_a_deferred_snapshot_to_a_file_does_not_wait_for_its_encoding()
+    {
+        var path = Path.Combine(_directory, "d.snapshot");
+        using var gate = new ManualResetEventSlim();
+        using var storage = new FileReplicaStorage(path);
+        storage.Save(() =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(10));
+            return new ReplicaSnapshot(7, 1, 1, 0, false, new WireContext([], [], []), []);
+        });
+        Assert.False(File.Exists(path)); // Save returned while the encoding is still held
+        gate.Set();
+        storage.Flush();
+        Assert.Equal(7UL, storage.Load()!.ReplicaId);
     }
 }

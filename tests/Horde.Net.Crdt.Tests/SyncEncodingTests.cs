@@ -85,6 +85,42 @@ public class SyncEncodingTests
     }
 
     [Fact]
+    public void A_block_declaring_far_more_bytes_than_its_own_size_could_hold_is_refused_before_decompressing()
+    {
+        // 8 MB declared (well under the 64 MiB cap) behind a 10-byte Brotli payload: a decompression bomb.
+        var block = new System.Buffers.ArrayBufferWriter<byte>();
+        Sync.Encoding.Varint.Write(block, 8_000_000);
+        System.Buffers.BuffersExtensions.Write<byte>(block, [1, 0x1b, 0xff, 0xff, 0x7f, 0, 0, 0, 0, 0, 0]);
+
+        var error = Assert.Throws<InvalidDataException>(() => Sync.Encoding.BlockCompression.Decompress(block.WrittenSpan));
+        Assert.Contains("per byte", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Data_that_compresses_beyond_the_accepted_ratio_is_stored_and_still_round_trips()
+    {
+        var zeros = new byte[1_000_000];
+        var block = Sync.Encoding.BlockCompression.Compress(zeros);
+        Assert.True(block.Length >= zeros.Length / Sync.Encoding.BlockCompression.MaxRatio, $"{block.Length} bytes for {zeros.Length}");
+        Assert.Equal(zeros, Sync.Encoding.BlockCompression.Decompress(block));
+    }
+
+    [Fact]
+    public void An_entry_count_larger_than_the_block_could_hold_is_refused_before_allocating()
+    {
+        // One key of length 1 claiming a million entries, in a stored block of a few bytes.
+        var raw = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var n in new ulong[] { 1, 0, 1, 1_000_000, 0 })
+        {
+            Sync.Encoding.Varint.Write(raw, n);
+        }
+
+        var block = Sync.Encoding.BlockCompression.Compress(raw.WrittenSpan);
+        var error = Assert.Throws<InvalidDataException>(() => Sync.Encoding.KeyBlock.Decode(block));
+        Assert.Contains("exceed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Consecutive_writes_of_one_replica_take_far_fewer_bytes_than_as_plain_rows()
     {
         var keys = Enumerable.Range(0, 200).Select(i => new WireKey(

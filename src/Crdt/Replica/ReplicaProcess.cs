@@ -29,7 +29,8 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     protected override ValueTask InitAsync()
     {
         TrapExits = true; // so that a shutdown runs TerminateAsync, which writes the final snapshot
-        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger);
+        WarmUp.Start();
+        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger, meterFactory: Node.MeterFactory);
         var self = Self;
         _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, tickInterval, tickInterval);
         return default;
@@ -62,7 +63,12 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
                 Core.OnTick(Now);
                 break;
             case ReplicaEnvelope envelope:
-                Learn(envelope.From, envelope.Sender);
+                if (EnvelopeRefusal(envelope) is { } refusal)
+                {
+                    Refuse(envelope.Sender, refusal);
+                    break;
+                }
+                Core.Metrics.BytesReceived.Add(envelope.Message.Length);
                 SyncMessage sync;
                 try
                 {
@@ -70,15 +76,20 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
                 }
                 catch (MessagePack.MessagePackSerializationException e)
                 {
-                    Logger.LogWarning("Replica {Pid} dropped a malformed sync message from {Sender}: {Reason}", Self, envelope.Sender, e.Message);
+                    Refuse(envelope.Sender, e.Message);
                     break;
                 }
-                Core.OnMessage(envelope.From, sync, Now);
+                Core.OnMessage(envelope.From, sync, Now, WallClockMs);
                 break;
             case ReplicaHello hello:
-                Learn(hello.ReplicaId, hello.Sender);
-                if (hello.Answer)
+                if (hello.Sender is null || hello.ReplicaId == Core.ReplicaId)
+                {
+                    Refuse(hello.Sender, "an introduction without a sender or with this replica's own id");
+                    break;
+                }
+                if (hello.Answer) // before learning: our answer must reach the peer before any sync message does
                     hello.Sender.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: false));
+                Learn(hello.ReplicaId, hello.Sender);
                 break;
         }
         return default;
@@ -94,7 +105,28 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     void ISyncTransport.Send(ulong to, SyncMessage message)
     {
         if (_pidsById.TryGetValue(to, out var pid))
-            pid.Send(new ReplicaEnvelope(Core.ReplicaId, Self, SyncMessageSerializer.Serialize(message)));
+        {
+            var bytes = SyncMessageSerializer.Serialize(message);
+            Core.Metrics.BytesSent.Add(bytes.Length);
+            pid.Send(new ReplicaEnvelope(Core.ReplicaId, Self, bytes));
+        }
+    }
+
+    /// <summary>
+    /// Why a sync message is refused before it is decoded, or null: only a replica that introduced itself may send,
+    /// under the id it introduced, so a forged or stray envelope cannot pose as a neighbour.
+    /// </summary>
+    private string? EnvelopeRefusal(ReplicaEnvelope envelope) =>
+        envelope.Sender is null ? "no sender"
+        : envelope.Message is null ? "no message"
+        : !_idsByPid.TryGetValue(envelope.Sender, out var id) ? "a sender that never introduced itself"
+        : id != envelope.From ? $"a sender introduced as replica {id:x16} claiming to be {envelope.From:x16}"
+        : null;
+
+    private void Refuse(Pid? sender, string reason)
+    {
+        Core.Stats.Malformed++;
+        Logger.LogWarning("Replica {Pid} refused a sync message from {Sender}: {Reason}", Self, sender, reason);
     }
 
     /// <summary>Remembers which process holds a replica id; a process that came back as a new replica replaces its old id.</summary>
@@ -109,6 +141,9 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
         UpdateNeighbours();
     }
 
-    private void UpdateNeighbours() =>
+    private void UpdateNeighbours()
+    {
         Core.SetNeighbours(_neighbours.Where(_idsByPid.ContainsKey).Select(p => _idsByPid[p]), Now);
+        Core.IntroductionsPending = _neighbours.Any(p => !_idsByPid.ContainsKey(p)); // writes until then reach them when they answer
+    }
 }

@@ -1,11 +1,16 @@
 using MessagePack;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Horde.Net.Crdt.Storage;
 
 /// <summary>
 /// Keeps a replica's snapshot in one file. Writes happen on a background task: the newest queued snapshot is
-/// encoded to a temporary file, flushed to disk (fsync), then renamed over the old file, so a crash leaves either
-/// the old or the new snapshot, never a torn one. Snapshots queued while a write runs are coalesced to the newest.
+/// encoded to a temporary file, flushed to disk (fsync), renamed over the old file, and the directory flushed, so
+/// a crash leaves either the old or the new snapshot, never a torn one. Snapshots queued while a write runs are
+/// coalesced to the newest, and a deferred snapshot (<see cref="Save(Func{ReplicaSnapshot})"/>) is also encoded
+/// there, off the replica's thread. A snapshot that cannot be read is moved aside (logged) and the replica starts
+/// empty, to be repaired by its neighbours.
 /// </summary>
 public sealed class FileReplicaStorage : IReplicaStorage, IDisposable
 {
@@ -15,15 +20,19 @@ public sealed class FileReplicaStorage : IReplicaStorage, IDisposable
 
     private readonly Lock _lock = new();
     private readonly string _path;
-    private ReplicaSnapshot? _pending;
+    private readonly ILogger _logger;
+    private Func<ReplicaSnapshot>? _pending;
     private Task _writer = Task.CompletedTask;
     private Exception? _failure;
 
     /// <summary>Stores snapshots at <paramref name="path"/> (its directory is created if missing).</summary>
-    public FileReplicaStorage(string path)
+    /// <param name="path">The snapshot file.</param>
+    /// <param name="logger">Logs snapshots found corrupt.</param>
+    public FileReplicaStorage(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = Path.GetFullPath(path);
+        _logger = logger ?? NullLogger.Instance;
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
     }
 
@@ -38,17 +47,35 @@ public sealed class FileReplicaStorage : IReplicaStorage, IDisposable
             return null;
         }
 
-        return MessagePackSerializer.Deserialize<ReplicaSnapshot>(File.ReadAllBytes(_path), Options);
+        try
+        {
+            return MessagePackSerializer.Deserialize<ReplicaSnapshot>(File.ReadAllBytes(_path), Options)
+                ?? throw new InvalidDataException("The file holds no snapshot.");
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or InvalidDataException or EndOfStreamException)
+        {
+            var aside = $"{_path}.corrupt-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+            File.Move(_path, aside, overwrite: true);
+            _logger.LogError(e, "The replica snapshot {Path} is unreadable; moved it to {Aside} and starting empty", _path, aside);
+            return null;
+        }
     }
 
     /// <inheritdoc />
     public void Save(ReplicaSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        Save(() => snapshot);
+    }
+
+    /// <inheritdoc />
+    public void Save(Func<ReplicaSnapshot> encode)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
         lock (_lock)
         {
             var idle = _pending is null;
-            _pending = snapshot;
+            _pending = encode;
             if (idle)
             {
                 _writer = _writer.ContinueWith(_ => WritePending(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -77,20 +104,21 @@ public sealed class FileReplicaStorage : IReplicaStorage, IDisposable
 
     private void WritePending()
     {
-        ReplicaSnapshot? snapshot;
+        Func<ReplicaSnapshot>? encode;
         lock (_lock)
         {
-            snapshot = _pending;
+            encode = _pending;
             _pending = null;
         }
 
-        if (snapshot is null)
+        if (encode is null)
         {
             return;
         }
 
         try
         {
+            var snapshot = encode();
             var temp = _path + ".tmp";
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
@@ -99,6 +127,7 @@ public sealed class FileReplicaStorage : IReplicaStorage, IDisposable
             }
 
             File.Move(temp, _path, overwrite: true);
+            DirectorySync.Flush(Path.GetDirectoryName(_path)!);
             Writes++;
             _failure = null;
         }

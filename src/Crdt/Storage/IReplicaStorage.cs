@@ -12,6 +12,17 @@ public interface IReplicaStorage
     /// <summary>Queues <paramref name="snapshot"/> to be written; must not block the replica for long.</summary>
     void Save(ReplicaSnapshot snapshot);
 
+    /// <summary>
+    /// Queues a snapshot that <paramref name="encode"/> builds from state the replica captured and no longer
+    /// changes, so a storage that writes in the background can also encode there and the replica's writes do not
+    /// wait for the encoding of a big map. By default it encodes at once and calls <see cref="Save(ReplicaSnapshot)"/>.
+    /// </summary>
+    void Save(Func<ReplicaSnapshot> encode)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        Save(encode());
+    }
+
     /// <summary>Blocks until every queued snapshot is durable.</summary>
     void Flush();
 }

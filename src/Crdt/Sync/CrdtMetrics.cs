@@ -1,16 +1,49 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Horde.Net.Crdt.Sync;
 
-/// <summary>The library's meter, "Horde.Net.Crdt", so OpenTelemetry can collect sync figures without code.</summary>
-internal static class CrdtMetrics
+/// <summary>
+/// The CRDT's instruments, on one meter "Horde.Net.Crdt" per meter factory (the node's, so a host's OpenTelemetry
+/// or test collector sees them), or on a meter of its own when there is no factory. Shared by every replica of
+/// that factory: a factory hands out one meter per name, and instruments created twice would be reported twice.
+/// </summary>
+internal sealed class CrdtMetrics
 {
-    public static readonly Meter Meter = new("Horde.Net.Crdt");
-    public static readonly Counter<long> Rounds = Meter.CreateCounter<long>("horde.crdt.sync.rounds", description: "Anti-entropy rounds started.");
-    public static readonly Counter<long> KeysSent = Meter.CreateCounter<long>("horde.crdt.sync.keys_sent", description: "Key deltas and contents sent.");
-    public static readonly Counter<long> KeysReceived = Meter.CreateCounter<long>("horde.crdt.sync.keys_received", description: "Key deltas and contents received.");
-    public static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("horde.crdt.sync.bytes_sent", "By", "Encoded sync message bytes.");
-    public static readonly Counter<long> BytesReceived = Meter.CreateCounter<long>("horde.crdt.sync.bytes_received", "By", "Decoded sync message bytes.");
-    public static readonly UpDownCounter<long> OutstandingDeltas = Meter.CreateUpDownCounter<long>("horde.crdt.deltas.outstanding", description: "Key deltas sent but not yet acknowledged.");
-    public static readonly Histogram<double> RepairDuration = Meter.CreateHistogram<double>("horde.crdt.sync.converge_time", "ms", "Time from finding a difference with a neighbour to having repaired it.");
+    public const string MeterName = "Horde.Net.Crdt";
+
+    private static readonly ConditionalWeakTable<IMeterFactory, CrdtMetrics> ByFactory = [];
+    private static readonly Lazy<CrdtMetrics> Own = new(() => new CrdtMetrics(new Meter(MeterName)));
+
+    private CrdtMetrics(Meter meter)
+    {
+        Rounds = meter.CreateCounter<long>("horde.crdt.sync.rounds", description: "Anti-entropy rounds started.");
+        KeysSent = meter.CreateCounter<long>("horde.crdt.sync.keys_sent", description: "Key deltas and contents sent.");
+        KeysReceived = meter.CreateCounter<long>("horde.crdt.sync.keys_received", description: "Key deltas and contents received.");
+        BytesSent = meter.CreateCounter<long>("horde.crdt.sync.bytes_sent", "By", "Encoded sync message bytes.");
+        BytesReceived = meter.CreateCounter<long>("horde.crdt.sync.bytes_received", "By", "Decoded sync message bytes.");
+        OutstandingDeltas = meter.CreateUpDownCounter<long>("horde.crdt.deltas.outstanding", description: "Key deltas sent but not yet acknowledged.");
+        ClockDriftRefusals = meter.CreateCounter<long>("horde.crdt.clock.drift_refusals", description: "Remote timestamps too far ahead of the wall clock for the local clock to follow.");
+        RepairDuration = meter.CreateHistogram<double>("horde.crdt.sync.converge_time", "ms", "Time from finding a difference with a neighbour to having repaired it.");
+    }
+
+    public Counter<long> Rounds { get; }
+
+    public Counter<long> KeysSent { get; }
+
+    public Counter<long> KeysReceived { get; }
+
+    public Counter<long> BytesSent { get; }
+
+    public Counter<long> BytesReceived { get; }
+
+    public UpDownCounter<long> OutstandingDeltas { get; }
+
+    public Counter<long> ClockDriftRefusals { get; }
+
+    public Histogram<double> RepairDuration { get; }
+
+    /// <summary>The instruments on <paramref name="factory"/>'s meter, or on the library's own meter if null.</summary>
+    public static CrdtMetrics For(IMeterFactory? factory) =>
+        factory is null ? Own.Value : ByFactory.GetValue(factory, f => new CrdtMetrics(f.Create(MeterName)));
 }

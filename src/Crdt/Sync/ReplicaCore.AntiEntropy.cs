@@ -64,7 +64,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private void StartRound(ulong peer)
     {
         Stats.Rounds++;
-        CrdtMetrics.Rounds.Add(1);
+        _metrics.Rounds.Add(1);
         SendMessage(peer, new TreeRoot(_map.Tree.Root, _map.Context.Digest()));
     }
 
@@ -120,13 +120,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnTreeLevel(ulong from, TreeLevel message, long nowMs)
     {
-        _lastPushReceivedMs[from] = nowMs;
         var nodes = Require(message.Nodes, "tree nodes");
         var hashes = Require(message.Hashes, "tree hashes");
-        if (message.Level < 1 || message.Level > HashTree.LeafLevel || nodes.Length != hashes.Length || nodes.Length > HashTree.NodeCount(message.Level))
+        if (message.Level < 1 || message.Level > HashTree.LeafLevel || nodes.Length != hashes.Length || nodes.Length > HashTree.NodeCount(message.Level)
+            || nodes.Any(n => n < 0 || n >= HashTree.NodeCount(message.Level)))
         {
             throw new InvalidDataException("Malformed tree level.");
         }
+
+        _lastPushReceivedMs[from] = nowMs;
 
         // Where the peer holds nothing (hash 0) there is nothing to learn by descending: every leaf of ours
         // below is a difference. Repairing those at once saves the walk's remaining round trips and hashes,
@@ -135,11 +137,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var leaves = new List<int>();
         for (var i = 0; i < nodes.Length; i++)
         {
-            if (nodes[i] < 0 || nodes[i] >= HashTree.NodeCount(message.Level))
-            {
-                throw new InvalidDataException("Tree node out of range.");
-            }
-
             if (_map.Tree.Node(message.Level, nodes[i]) == hashes[i])
             {
                 continue;
@@ -239,7 +236,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             HasSynced = true;
             _sessions.Remove(peer);
-            CrdtMetrics.RepairDuration.Record(nowMs - session.StartedMs);
+            _metrics.RepairDuration.Record(nowMs - session.StartedMs);
 
             // Confirm at once: the peer learns it is in sync (or the walk finds what changed meanwhile).
             StartRound(peer);
@@ -287,7 +284,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         session.InFlight[id] = [.. ranges];
         session.LastActivityMs = nowMs;
         Stats.KeysSent += keys.Count;
-        CrdtMetrics.KeysSent.Add(keys.Count);
+        _metrics.KeysSent.Add(keys.Count);
         SendMessage(peer, new RangePush(id, session.InFlight[id], [.. keys]));
     }
 
@@ -304,6 +301,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
+        var decoded = DecodeAll(keys, ranges, "pushed");
+
         // Both sides may have found the difference; the lower replica id drives, the other stands down.
         if (_sessions.ContainsKey(from) && ReplicaId > from)
         {
@@ -314,9 +313,10 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         var pushedDots = new HashSet<Dot>();
         var reply = new List<WireKey>();
-        foreach (var wire in keys)
+        foreach (var key in decoded)
         {
-            foreach (var entry in ApplyInRanges(wire, ranges, "pushed", reply))
+            ApplyAnswering(key, reply);
+            foreach (var entry in key.Entries)
             {
                 pushedDots.Add(entry.Dot);
             }
@@ -341,7 +341,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
             budget -= taken.Keys.Count;
             Stats.KeysSent += taken.Keys.Count;
-            CrdtMetrics.KeysSent.Add(taken.Keys.Count);
+            _metrics.KeysSent.Add(taken.Keys.Count);
             covered.Add(part);
             if (!taken.Whole)
             {
@@ -370,9 +370,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         var repairs = new List<WireKey>();
-        foreach (var wire in keys)
+        foreach (var key in DecodeAll(keys, sent, "reply"))
         {
-            ApplyInRanges(wire, sent, "reply", repairs);
+            ApplyAnswering(key, repairs);
         }
 
         if (repairs.Count > 0)
@@ -415,33 +415,24 @@ public sealed partial class ReplicaCore<TKey, TValue>
     }
 
     /// <summary>
-    /// Applies one key of a push or a reply, which must lie in the <paramref name="ranges"/> pushed; the dots it
-    /// carries that are dead here go into <paramref name="answers"/>, so the sender learns of them.
+    /// Applies one key of a push or a reply; the dots it carries that are dead here go into
+    /// <paramref name="answers"/>, so the sender learns of them.
     /// </summary>
-    /// <returns>The key's entries as sent.</returns>
-    private Entry<TValue>[] ApplyInRanges(WireKey wire, WireRange[] ranges, string what, List<WireKey> answers)
+    private void ApplyAnswering(in DecodedKey key, List<WireKey> answers)
     {
-        var (key, hash, entries, dead) = Decode(wire);
-        if (!InAny(ranges, hash))
-        {
-            throw new InvalidDataException($"A {what} key lies outside the pushed ranges.");
-        }
-
         var deadHere = new List<Dot>();
-        Apply(key, hash, entries, dead, deadHere);
+        Apply(key, deadHere);
         if (deadHere.Count > 0)
         {
-            answers.Add(new WireKey(wire.Key, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
+            answers.Add(new WireKey(key.KeyBytes, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
         }
-
-        return entries;
     }
 
     private void OnRepair(Repair repair)
     {
-        foreach (var wire in Require(repair.Keys, "keys"))
+        foreach (var key in DecodeAll(Require(repair.Keys, "keys"), ranges: null, "repair"))
         {
-            ApplyWire(wire, deadHere: null);
+            Apply(key, deadHere: null);
         }
     }
 

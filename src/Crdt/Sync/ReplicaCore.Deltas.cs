@@ -8,11 +8,66 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Key deltas queued or sent to neighbours and not yet acknowledged.</summary>
     public int OutstandingDeltas => _outboxes.Values.Sum(o => o.Outstanding);
 
+    /// <summary>
+    /// While <see cref="IntroductionsPending"/>: this replica's latest writes (at most max_sync_size, none older than
+    /// the session timeout), oldest first. A neighbour added a moment after a write (its introduction was still under
+    /// way) gets them at once, instead of waiting for an anti-entropy round and a tree walk to find them.
+    /// </summary>
+    private readonly LinkedList<(TKey Key, Dot? Entry, WireKey Wire, long AtMs)> _recent = new();
+    private long _lastNowMs;
+    private bool _introductionsPending;
+
+    /// <summary>
+    /// Set by a host while some neighbours it was given are not yet known by replica id (their introduction is under
+    /// way): the replica then keeps its latest writes and ships them to each such neighbour as it is added.
+    /// </summary>
+    public bool IntroductionsPending
+    {
+        get => _introductionsPending;
+        set
+        {
+            _introductionsPending = value;
+            if (!value)
+            {
+                _recent.Clear();
+            }
+        }
+    }
+
     private void Ship(KeyDelta<TKey, TValue> delta)
     {
-        if (_outboxes.Count > 0)
+        if (_outboxes.Count == 0 && !_introductionsPending)
         {
-            Enqueue(_codec.Encode(delta), except: null);
+            return;
+        }
+
+        var wire = _codec.Encode(delta);
+        if (_introductionsPending)
+        {
+            _recent.AddLast((delta.Key, delta.Entries.Length > 0 ? delta.Entries[0].Dot : null, wire, _lastNowMs));
+            while (_recent.Count > _options.MaxSyncSize)
+            {
+                _recent.RemoveFirst();
+            }
+        }
+
+        Enqueue(wire, except: null);
+    }
+
+    /// <summary>Queues for a new neighbour the recent writes still live here (a removal always is).</summary>
+    private void SeedRecent(Outbox outbox, long nowMs)
+    {
+        while (_recent.First is { } first && nowMs - first.Value.AtMs > _options.SessionTimeoutMs)
+        {
+            _recent.RemoveFirst();
+        }
+
+        foreach (var (key, entry, wire, _) in _recent)
+        {
+            if ((entry is not { } dot || (_map.TryGetState(key, out var state) && state.Holds(dot))) && outbox.Add(wire))
+            {
+                _metrics.OutstandingDeltas.Add(1);
+            }
         }
     }
 
@@ -25,11 +80,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
                 var dropped = outbox.Outstanding;
                 if (outbox.Add(delta))
                 {
-                    CrdtMetrics.OutstandingDeltas.Add(1);
+                    _metrics.OutstandingDeltas.Add(1);
                 }
                 else
                 {
-                    CrdtMetrics.OutstandingDeltas.Add(-dropped);
+                    _metrics.OutstandingDeltas.Add(-dropped);
                 }
             }
         }
@@ -38,12 +93,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private void OnDeltaBatch(ulong from, DeltaBatch batch)
     {
         var keys = Require(batch.Keys, "delta keys");
-        foreach (var key in keys)
+        var decoded = DecodeAll(keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
+        for (var i = 0; i < decoded.Length; i++)
         {
             // Forward only what was news here, so a delta floods the neighbour graph once and stops.
-            if (ApplyWire(key, deadHere: null))
+            if (Apply(decoded[i], deadHere: null))
             {
-                Enqueue(key, except: from);
+                Enqueue(keys[i], except: from);
             }
         }
 
@@ -57,12 +113,34 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         if (_outboxes.TryGetValue(from, out var outbox))
         {
-            CrdtMetrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
+            _metrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
         }
     }
 
+    /// <summary>One key of a received message, decoded and checked, not yet applied.</summary>
+    private readonly record struct DecodedKey(byte[] KeyBytes, TKey Key, ulong Hash, Entry<TValue>[] Entries, Dot[] Dead);
+
+    /// <summary>
+    /// Decodes every key of a message before any is applied, so a message refused for one bad key leaves the state
+    /// as it was. With <paramref name="ranges"/>, every key must lie in one of them.
+    /// </summary>
+    private DecodedKey[] DecodeAll(WireKey[] keys, WireRange[]? ranges, string what)
+    {
+        var decoded = new DecodedKey[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            decoded[i] = Decode(keys[i]);
+            if (ranges is not null && !InAny(ranges, decoded[i].Hash))
+            {
+                throw new InvalidDataException($"A {what} key lies outside the pushed ranges.");
+            }
+        }
+
+        return decoded;
+    }
+
     /// <summary>Decodes a key-scoped delta; values are decoded only for dots not yet seen.</summary>
-    private (TKey Key, ulong Hash, Entry<TValue>[] Entries, Dot[] Dead) Decode(WireKey wire)
+    private DecodedKey Decode(WireKey wire)
     {
         Require(wire, "key delta");
         var keyBytes = Require(wire.Key, "key");
@@ -88,20 +166,14 @@ public sealed partial class ReplicaCore<TKey, TValue>
             dead[i] = dot.Counter != 0 ? new Dot(dot.Replica, dot.Counter) : throw new InvalidDataException("Dot counter 0.");
         }
 
-        return (key, hash, entries, dead);
+        return new DecodedKey(keyBytes, key, hash, entries, dead);
     }
 
-    private bool ApplyWire(WireKey wire, List<Dot>? deadHere)
-    {
-        var (key, hash, entries, dead) = Decode(wire);
-        return Apply(key, hash, entries, dead, deadHere);
-    }
-
-    private bool Apply(TKey key, ulong hash, Entry<TValue>[] entries, Dot[] dead, List<Dot>? deadHere)
+    private bool Apply(in DecodedKey key, List<Dot>? deadHere)
     {
         Stats.KeysReceived++;
-        CrdtMetrics.KeysReceived.Add(1);
-        var changed = _map.Apply(key, hash, entries, dead, _diffs, deadHere);
+        _metrics.KeysReceived.Add(1);
+        var changed = _map.Apply(key.Key, key.Hash, key.Entries, key.Dead, _diffs, deadHere);
         _dirty |= changed;
         return changed;
     }

@@ -1,4 +1,5 @@
 using Horde.Net.Crdt.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Crdt.Sync;
 
@@ -18,23 +19,46 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _dirtySinceMs ??= nowMs;
         if (nowMs - _dirtySinceMs.Value >= _options.PersistDelayMs)
         {
-            _storage.Save(Snapshot(reusableId: false));
+            _storage.Save(DeferredSnapshot(reusableId: false));
             _dirty = false;
             _dirtySinceMs = null;
         }
     }
 
-    private ReplicaSnapshot Snapshot(bool reusableId)
+    /// <summary>
+    /// Captures the state now and encodes it when called, on whichever thread the storage chooses. The capture is a
+    /// copy of references only (a key's entry array is replaced, never changed, on a write; the context is the
+    /// small part, copied as it is), so the owner's writes wait for it and not for encoding every value.
+    /// </summary>
+    private Func<ReplicaSnapshot> DeferredSnapshot(bool reusableId)
     {
-        var clock = _map.Clock.Last;
-        return new ReplicaSnapshot(
-            _map.ReplicaId,
-            _map.Counter,
-            clock.Physical,
-            clock.Logical,
-            reusableId,
-            WireContext.From(_map.Context),
-            [.. _map.States.Select(s => _codec.Encode(s, s.Entries))]);
+        var (id, counter, clock) = (_map.ReplicaId, _map.Counter, _map.Clock.Last);
+        var context = WireContext.From(_map.Context);
+        var keys = new (TKey Key, Entry<TValue>[] Entries)[_map.Count];
+        var i = 0;
+        foreach (var state in _map.States)
+        {
+            keys[i++] = (state.Key, state.Entries);
+        }
+
+        var codec = _codec;
+        return () => new ReplicaSnapshot(
+            id, counter, clock.Physical, clock.Logical, reusableId, context,
+            [.. keys.Select(k => new WireKey(codec.EncodeKey(k.Key), [.. k.Entries.Select(codec.Encode)], []))]);
+    }
+
+    private bool TryRestore(ReplicaSnapshot snapshot)
+    {
+        try
+        {
+            Restore(snapshot);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidDataException or MessagePack.MessagePackSerializationException or ArgumentException or InvalidOperationException)
+        {
+            _logger.LogError(e, "The stored snapshot of replica {Replica:x16} is unusable; starting empty, to be repaired by its neighbours", snapshot.ReplicaId);
+            return false;
+        }
     }
 
     private void Restore(ReplicaSnapshot snapshot)

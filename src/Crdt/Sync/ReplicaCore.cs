@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Horde.Net.Crdt.Storage;
 using MessagePack;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Horde.Net.Crdt.Sync;
 /// <para>
 /// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
 /// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
-/// <see cref="OnMessage"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
+/// <see cref="OnMessage(ulong, SyncMessage, long, long)"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
 /// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncIntervalMs"/>),
 /// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
 /// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
@@ -38,6 +39,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private int _count; // the view's, kept by the owner: ConcurrentDictionary.Count takes every lock of the table
     private readonly List<Diff<TKey, TValue>> _diffs = [];
     private readonly Action<ulong, SyncMessage> _send;
+    private readonly CrdtMetrics _metrics;
     private bool _closed;
 
     /// <summary>
@@ -50,7 +52,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <param name="storage">Optional persistence.</param>
     /// <param name="newReplicaId">The id to use when a new one is needed; a random one (<see cref="ReplicaIds.NewId"/>) if null.</param>
     /// <param name="logger">Logs rejected messages.</param>
-    public ReplicaCore(ReplicaOptions options, ISyncTransport transport, IReplicaStorage? storage = null, ulong? newReplicaId = null, ILogger? logger = null)
+    /// <param name="meterFactory">Where the "Horde.Net.Crdt" meter comes from (a node's <c>MeterFactory</c>); a meter of the library's own if null.</param>
+    public ReplicaCore(ReplicaOptions options, ISyncTransport transport, IReplicaStorage? storage = null, ulong? newReplicaId = null, ILogger? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
@@ -60,14 +64,20 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _logger = logger ?? NullLogger.Instance;
         _codec = new EntryCodec<TKey, TValue>(options.SerializerOptions);
         _send = SendMessage;
+        _metrics = CrdtMetrics.For(meterFactory);
         var hasher = new MessagePackKeyHasher<TKey>(options.SerializerOptions);
 
         var snapshot = storage?.Load();
         var id = snapshot is { ReusableId: true } ? snapshot.ReplicaId : newReplicaId ?? ReplicaIds.NewId();
         _map = new AwLwwMap<TKey, TValue>(id, hasher);
-        if (snapshot is not null)
+        _map.Clock.MaxDriftMs = (long)options.MaxClockDrift.TotalMilliseconds;
+        if (snapshot is not null && !TryRestore(snapshot))
         {
-            Restore(snapshot);
+            // A snapshot that decodes but does not make sense: start empty under a new id; peers repair the state.
+            _map = new AwLwwMap<TKey, TValue>(newReplicaId ?? ReplicaIds.NewId(), hasher);
+            _map.Clock.MaxDriftMs = (long)options.MaxClockDrift.TotalMilliseconds;
+            _view.Clear();
+            _count = 0;
         }
 
         // Session numbers differ between incarnations of one id, so stale replies do not match new sessions.
@@ -105,6 +115,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public ulong RootHash => _map.Tree.Root;
 
     internal AwLwwMap<TKey, TValue> Map => _map;
+
+    internal CrdtMetrics Metrics => _metrics;
 
     /// <summary>Reads a key (thread-safe, lock-free).</summary>
     public bool TryGetValue(TKey key, out TValue value) => _view.TryGetValue(key, out value!);
@@ -175,15 +187,29 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Publish();
     }
 
-    /// <summary>Handles one message from replica <paramref name="from"/>.</summary>
+    /// <summary>Handles one message from replica <paramref name="from"/>, with no bound on how far its timestamps may lead the local clock.</summary>
     /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
-    public bool OnMessage(ulong from, SyncMessage message, long nowMs)
+    public bool OnMessage(ulong from, SyncMessage message, long nowMs) => OnMessage(from, message, nowMs, wallClockMs: 0);
+
+    /// <summary>
+    /// Handles one message from replica <paramref name="from"/>. The local clock follows the message's timestamps only
+    /// up to <see cref="ReplicaOptions.MaxClockDrift"/> ahead of <paramref name="wallClockMs"/>; entries stamped further
+    /// ahead are still stored, and the refusal is counted and logged.
+    /// </summary>
+    /// <param name="from">The sending replica.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="nowMs">The host's monotonic time in milliseconds.</param>
+    /// <param name="wallClockMs">Current wall-clock time in Unix milliseconds (0: not known).</param>
+    /// <returns>False if the message was malformed (it was logged and ignored; the host should close that connection).</returns>
+    public bool OnMessage(ulong from, SyncMessage message, long nowMs, long wallClockMs)
     {
         if (_closed)
         {
             return true; // late deliveries after shutdown are simply dropped
         }
 
+        _map.Clock.ReadWallClock(wallClockMs);
+        var refusalsBefore = _map.Clock.DriftRefusals;
         Stats.MessagesReceived++;
         try
         {
@@ -228,8 +254,22 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
         finally
         {
+            CountDriftRefusals(from, refusalsBefore);
             Publish();
             Flush(nowMs);
+        }
+    }
+
+    private void CountDriftRefusals(ulong from, long before)
+    {
+        var refused = _map.Clock.DriftRefusals - before;
+        if (refused > 0)
+        {
+            Stats.ClockDriftRefusals += refused;
+            _metrics.ClockDriftRefusals.Add(refused);
+            _logger.LogWarning(
+                "Replica {Replica:x16} kept {Count} entries from replica {Peer:x16} stamped more than {Drift} ahead of its wall clock, without moving its clock to them",
+                ReplicaId, refused, from, _options.MaxClockDrift);
         }
     }
 
@@ -241,6 +281,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
+        _lastNowMs = nowMs;
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
@@ -255,6 +296,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Ships queued deltas to neighbours now.</summary>
     public void Flush(long nowMs)
     {
+        _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
             Stats.KeysSent += outbox.SendNew(peer, _options.MaxSyncSize, nowMs, _send);
@@ -272,18 +314,26 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var wanted = neighbours.Where(n => n != ReplicaId).ToHashSet();
         foreach (var gone in _outboxes.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
-            CrdtMetrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
+            _metrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
             _outboxes.Remove(gone);
             _sessions.Remove(gone);
         }
 
+        _lastNowMs = nowMs;
+        var added = false;
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
             // Sequence numbers start from the clock so acks meant for an earlier incarnation cannot match.
-            _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+            SeedRecent(outbox, nowMs);
+            added = true;
         }
 
         _roundRobin = [.. _outboxes.Keys.Order()];
+        if (added)
+        {
+            Flush(nowMs);
+        }
     }
 
     /// <summary>Ships what is queued and writes a final snapshot that lets the next incarnation keep this replica id.</summary>
@@ -297,13 +347,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         if (_storage is not null)
         {
-            _storage.Save(Snapshot(reusableId: true));
+            _storage.Save(DeferredSnapshot(reusableId: true));
             _storage.Flush();
         }
 
         foreach (var outbox in _outboxes.Values)
         {
-            CrdtMetrics.OutstandingDeltas.Add(-outbox.Clear());
+            _metrics.OutstandingDeltas.Add(-outbox.Clear());
         }
 
         _closed = true;
@@ -347,11 +397,33 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             var diffs = _diffs.ToArray();
             _diffs.Clear();
-            handler(diffs);
+            Raise(handler, diffs);
         }
         else
         {
             _diffs.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Calls each subscriber on its own: one that throws is logged and the others still run, and the change (already
+    /// made) stands, so a faulty handler can neither fail a write nor stop the replica.
+    /// </summary>
+    private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs)
+    {
+        foreach (var subscriber in handler.GetInvocationList())
+        {
+            try
+            {
+                ((Action<IReadOnlyList<Diff<TKey, TValue>>>)subscriber)(diffs);
+            }
+#pragma warning disable CA1031 // a subscriber's failure is the subscriber's; the replica logs it and goes on
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Stats.HandlerFailures++;
+                _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
+            }
         }
     }
 

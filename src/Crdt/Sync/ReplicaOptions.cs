@@ -41,4 +41,11 @@ public sealed record ReplicaOptions
     /// </summary>
     public MessagePackSerializerOptions SerializerOptions { get; init; } =
         MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
+
+    /// <summary>
+    /// How far ahead of the local wall clock a received timestamp may be for the local hybrid logical clock to
+    /// follow it. Entries stamped further ahead are still stored (no data is lost), but one peer with a wrong clock
+    /// cannot drag every later write into the future. Default 1 minute.
+    /// </summary>
+    public TimeSpan MaxClockDrift { get; init; } = TimeSpan.FromMinutes(1);
 }

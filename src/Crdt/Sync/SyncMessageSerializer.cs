@@ -16,15 +16,12 @@ public static class SyncMessageSerializer
     /// <summary>Encodes a message.</summary>
     public static byte[] Serialize(SyncMessage message)
     {
-        var bytes = MessagePackSerializer.Serialize(message, Options);
-        CrdtMetrics.BytesSent.Add(bytes.Length);
-        return bytes;
+        return MessagePackSerializer.Serialize(message, Options);
     }
 
     /// <summary>Decodes a message; throws <see cref="T:MessagePack.MessagePackSerializationException"/> on bad input.</summary>
     public static SyncMessage Deserialize(ReadOnlyMemory<byte> bytes)
     {
-        CrdtMetrics.BytesReceived.Add(bytes.Length);
         return MessagePackSerializer.Deserialize<SyncMessage>(bytes, Options)
             ?? throw new MessagePackSerializationException("Null sync message.");
     }

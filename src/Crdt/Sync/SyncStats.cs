@@ -23,4 +23,10 @@ public sealed class SyncStats
 
     /// <summary>Messages rejected as malformed.</summary>
     public long Malformed { get; internal set; }
+
+    /// <summary>Times a <c>Changed</c> handler threw (logged; the change stood).</summary>
+    public long HandlerFailures { get; internal set; }
+
+    /// <summary>Remote timestamps too far ahead of the local wall clock for the local clock to follow (the entries were kept).</summary>
+    public long ClockDriftRefusals { get; internal set; }
 }

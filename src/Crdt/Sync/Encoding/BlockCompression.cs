@@ -12,6 +12,15 @@ internal static class BlockCompression
     /// <summary>No block decompresses to more than this; a larger declared size is refused before allocating.</summary>
     public const int MaxRawBytes = 64 << 20;
 
+    /// <summary>
+    /// A block never declares more than this many raw bytes per compressed byte (plus <see cref="RatioSlack"/>), so
+    /// a few hostile bytes cannot make the decoder allocate megabytes. Text keys and values compress 2-10 times;
+    /// the encoder stores a block that would compress further as it is.
+    /// </summary>
+    public const int MaxRatio = 64;
+
+    private const int RatioSlack = 4096;
+
     private const int MinCompressedBytes = 64;
     private const int Quality = 5;
     private const int WindowBits = 16; // blocks are a few kilobytes: a larger window finds nothing more, and costs setting up
@@ -27,7 +36,8 @@ internal static class BlockCompression
         var body = output.GetSpan(bound);
         if (raw.Length >= MinCompressedBytes
             && BrotliEncoder.TryCompress(raw, body[1..], out var written, Quality, WindowBits)
-            && written < raw.Length)
+            && written < raw.Length
+            && Fits((ulong)raw.Length, written))
         {
             body[0] = Brotli;
             output.Advance(1 + written);
@@ -42,6 +52,8 @@ internal static class BlockCompression
         return output.WrittenSpan.ToArray();
     }
 
+    private static bool Fits(ulong rawLength, int compressedLength) => rawLength <= ((ulong)compressedLength * MaxRatio) + RatioSlack;
+
     public static byte[] Decompress(ReadOnlySpan<byte> block)
     {
         var reader = new VarintReader(block);
@@ -53,6 +65,11 @@ internal static class BlockCompression
 
         var method = reader.ReadBytes(1)[0];
         var payload = reader.ReadBytes(reader.Remaining);
+        if (!Fits(rawLength, payload.Length))
+        {
+            throw new InvalidDataException($"A sync block of {payload.Length} bytes declares {rawLength} raw bytes; at most {MaxRatio} per byte are accepted.");
+        }
+
         var raw = new byte[(int)rawLength];
         switch (method)
         {

@@ -78,7 +78,7 @@ public sealed class StorageTests : IDisposable
     public void A_crashed_replica_keeps_its_persisted_state_under_a_new_id_and_snapshots_are_coalesced()
     {
         var storage = new InMemoryReplicaStorage();
-        var options = new ReplicaOptions { PersistDelayMs = 1_000 };
+        var options = new ReplicaOptions { PersistDelay = TimeSpan.FromSeconds(1) };
         var replica = new ReplicaCore<string, int>(options, new NoNetwork(), storage);
         for (var t = 0; t < 100; t++)
         {

@@ -21,9 +21,11 @@ internal sealed class WireOptions : MessagePackSerializerOptions
 /// <summary>MessagePack settings of the wire: the runtime's formatters, attribute-based formatters, untrusted-data limits.</summary>
 internal static class Wire
 {
-    private static readonly IFormatterResolver Resolver = CompositeResolver.Create(
-        [new PidFormatter(), new NodeNameFormatter(), new ExitReasonFormatter(), new MonitorRefFormatter(), new DownFormatter(), new ExitFormatter()],
-        [StandardResolver.Instance]);
+    /// <summary>The formatters of the runtime's own types (pids, node names, exit reasons, monitors).</summary>
+    internal static readonly IMessagePackFormatter[] Formatters =
+        [new PidFormatter(), new NodeNameFormatter(), new ExitReasonFormatter(), new MonitorRefFormatter(), new DownFormatter(), new ExitFormatter()];
+
+    private static readonly IFormatterResolver Resolver = CompositeResolver.Create(Formatters, [StandardResolver.Instance]);
 
     /// <summary>Untrusted-data security bounds nesting depth and hardens hash collections against collision attacks.</summary>
     public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard

@@ -21,6 +21,27 @@ internal sealed class Outbox(ulong firstSeq, int limit)
 
     public long LastSendMs { get; private set; }
 
+    /// <summary>The number the next delta queued will get.</summary>
+    public ulong NextSeq => _headSeq + (ulong)(_items.Count - _head);
+
+    /// <summary>Counts the times the queue was dropped: deltas queued before a drop will never be acknowledged.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The first delta from <paramref name="from"/> to <paramref name="last"/> not yet acknowledged, or <paramref name="last"/> + 1.</summary>
+    public ulong FirstUnacknowledged(ulong from, ulong last)
+    {
+        for (var seq = Math.Max(from, _headSeq); seq <= last; seq++)
+        {
+            var index = _head + (int)(seq - _headSeq);
+            if (index >= _sent || !_acked[index])
+            {
+                return seq;
+            }
+        }
+
+        return last + 1;
+    }
+
     /// <summary>Queues a delta; returns false (and drops the queue) when the limit is reached.</summary>
     public bool Add(WireKey delta)
     {
@@ -107,6 +128,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     public int Clear()
     {
         var dropped = Outstanding;
+        Generation++;
         _headSeq += (ulong)dropped;
         _items.Clear();
         _acked.Clear();

@@ -15,7 +15,7 @@ namespace Horde.Net.Crdt.Sync;
 /// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
 /// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
 /// <see cref="OnMessage"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
-/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncIntervalMs"/>),
+/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncInterval"/>),
 /// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
 /// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
 /// go to the <see cref="ISyncTransport"/> given at construction; visible changes are raised, in order and after
@@ -54,6 +54,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
+        options.Validate();
         _options = options;
         _transport = transport;
         _storage = storage;
@@ -135,8 +136,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Put(TKey key, TValue value, long wallClockMs)
     {
         ThrowIfClosed();
+        CheckSize(key, value);
         Ship(_map.Put(key, value, wallClockMs, _diffs));
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Deletes a key (no-op if absent).</summary>
@@ -148,19 +150,27 @@ public sealed partial class ReplicaCore<TKey, TValue>
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Puts several values (delta_crdt_ex's merge).</summary>
     public void Merge(IEnumerable<KeyValuePair<TKey, TValue>> pairs, long wallClockMs)
     {
         ThrowIfClosed();
+        ArgumentNullException.ThrowIfNull(pairs);
+        var list = pairs as IReadOnlyCollection<KeyValuePair<TKey, TValue>> ?? [.. pairs];
+        foreach (var (key, value) in list)
+        {
+            CheckSize(key, value);
+        }
+
+        pairs = list;
         foreach (var delta in _map.PutMany(pairs, wallClockMs, _diffs))
         {
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Deletes several keys (delta_crdt_ex's drop).</summary>
@@ -172,7 +182,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Handles one message from replica <paramref name="from"/>.</summary>
@@ -185,6 +195,14 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         Stats.MessagesReceived++;
+        if (!_outboxes.ContainsKey(from))
+        {
+            // A member removal ends sync with it both ways: a replica that is not (or no longer) a neighbour can
+            // neither pull from this one nor push into it, until it is made a neighbour again.
+            Stats.FromNonNeighbours++;
+            return true;
+        }
+
         try
         {
             switch (message)
@@ -228,7 +246,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
         finally
         {
-            Publish();
+            Publish(ChangeOrigin.Neighbour);
             Flush(nowMs);
         }
     }
@@ -244,7 +262,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.Resend(peer, _options.MaxSyncSize, nowMs, _options.ResendAfterMs, _send);
+            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send);
         }
 
         ExpireSessions(nowMs);
@@ -257,7 +275,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.SendNew(peer, _options.MaxSyncSize, nowMs, _send);
+            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send);
         }
     }
 
@@ -315,30 +333,33 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _transport.Send(to, message);
     }
 
-    private void Publish()
+    private void Publish(ChangeOrigin origin)
     {
         if (_diffs.Count == 0)
         {
             return;
         }
 
-        foreach (var diff in _diffs)
+        for (var i = 0; i < _diffs.Count; i++)
         {
+            var diff = _diffs[i];
+            bool had;
+            TValue? previous;
             if (diff.Kind == DiffKind.Add)
             {
-                if (_view.TryAdd(diff.Key, diff.Value!))
+                had = _view.TryGetValue(diff.Key, out previous);
+                _view[diff.Key] = diff.Value!;
+                if (!had)
                 {
                     Volatile.Write(ref _count, _count + 1);
                 }
-                else
-                {
-                    _view[diff.Key] = diff.Value!;
-                }
             }
-            else if (_view.TryRemove(diff.Key, out _))
+            else if (had = _view.TryRemove(diff.Key, out previous))
             {
                 Volatile.Write(ref _count, _count - 1);
             }
+
+            _diffs[i] = diff with { HadPrevious = had, Previous = previous, Origin = origin };
         }
 
         _dirty = true;

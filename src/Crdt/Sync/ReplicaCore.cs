@@ -195,7 +195,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         Stats.MessagesReceived++;
-        if (!_outboxes.ContainsKey(from))
+        if (_outboxes.TryGetValue(from, out var sender))
+        {
+            sender.Heard();
+        }
+        else
         {
             // A member removal ends sync with it both ways: a replica that is not (or no longer) a neighbour can
             // neither pull from this one nor push into it, until it is made a neighbour again.

@@ -1,4 +1,5 @@
 using Horde.Net.Cluster;
+using Horde.Net.Crdt.Sync;
 
 namespace Horde.Net.Crdt.Tests.OverGrpc;
 
@@ -11,21 +12,25 @@ internal sealed class NamedReplicas : IAsyncDisposable
 
     public List<Replica<string, string>> Replicas { get; } = [];
 
-    public static async Task<NamedReplicas> StartAsync(int count, bool connect = true)
+    public static async Task<NamedReplicas> StartAsync(int count, bool connect = true, Action<NodeOptions>? node = null, ReplicaOptions? replica = null)
     {
         var cluster = new NamedReplicas();
         for (var i = 0; i < count; i++)
-            await cluster.AddAsync();
+            await cluster.AddAsync(node, replica);
         if (connect)
             await cluster.ConnectAllAsync();
         return cluster;
     }
 
-    public async Task<Replica<string, string>> AddAsync()
+    public async Task<Replica<string, string>> AddAsync(Action<NodeOptions>? configure = null, ReplicaOptions? options = null)
     {
-        var node = await TestCluster.StartNodeAsync($"named{Nodes.Count}", options => options.MessageTypes.AddCrdt());
+        var node = await TestCluster.StartNodeAsync($"named{Nodes.Count}", o =>
+        {
+            o.MessageTypes.AddCrdt();
+            configure?.Invoke(o);
+        });
         Nodes.Add(node);
-        var replica = await Replica<string, string>.StartAsync(node, Name);
+        var replica = await Replica<string, string>.StartAsync(node, Name, options);
         Replicas.Add(replica);
         return replica;
     }

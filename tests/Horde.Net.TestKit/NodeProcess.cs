@@ -15,11 +15,14 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public NodeName Name { get; }
 
-    public static async Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie)
+    public static Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie) =>
+        StartAsync(NodeName.Create(name, "127.0.0.1", TestCluster.FreePort()), cookie);
+
+    /// <summary>Starts a test node named <paramref name="node"/> (again, after a kill); <paramref name="mode"/> adds its arguments, e.g. <c>replica map</c>.</summary>
+    public static async Task<NodeProcess> StartAsync(NodeName node, string cookie = TestCluster.Cookie, params string[] mode)
     {
-        var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
         var dll = Path.Combine(AppContext.BaseDirectory, "Horde.Net.TestNode.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, node.ToString(), cookie])
+        var start = new ProcessStartInfo("dotnet", [dll, node.ToString(), cookie, .. mode])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -33,6 +36,16 @@ public sealed class NodeProcess : IAsyncDisposable
                 return new NodeProcess(process, node);
         }
         throw new InvalidOperationException($"Test node {node} exited before it was ready (exit code {process.ExitCode}).");
+    }
+
+    /// <summary>Sends one command line to the node (in a mode that reads commands) and returns its one-line answer.</summary>
+    public async Task<string> CommandAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await _process.StandardOutput.ReadLineAsync(timeout.Token)
+            ?? throw new InvalidOperationException($"Test node {Name} exited while answering '{line}'.");
     }
 
     /// <summary>SIGKILL: no goodbye, no cleanup.</summary>

@@ -1,5 +1,5 @@
-using Horde.Net.Crdt.Sync;
 using Horde.Net.Crdt.Simulation;
+using Horde.Net.Crdt.Sync;
 
 namespace Horde.Net.Crdt.Tests;
 

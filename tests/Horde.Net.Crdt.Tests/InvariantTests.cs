@@ -38,7 +38,7 @@ public class InvariantTests
     [Fact]
     public void A_replica_restored_from_a_stale_snapshot_does_not_bring_a_deleted_key_back()
     {
-        var options = new ReplicaOptions { PersistDelayMs = 100 };
+        var options = new ReplicaOptions { PersistDelay = TimeSpan.FromMilliseconds(100) };
         var cluster = new SimulatedCluster<string, int>(9, options);
         var a = cluster.Add(withStorage: true);
         var b = cluster.Add();

@@ -13,6 +13,7 @@ public class MalformedMessageTests
     {
         var transport = new RecordingTransport();
         var replica = new ReplicaCore<string, int>(new ReplicaOptions(), transport, newReplicaId: 1);
+        replica.SetNeighbours([2], 1_000); // messages from a replica that is not a neighbour are dropped unread
         replica.Put("kept", 1, 1_000);
 
         Assert.False(replica.OnMessage(2, new DeltaBatch(1, null!), 1_000));

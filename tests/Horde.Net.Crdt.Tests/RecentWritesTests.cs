@@ -38,7 +38,7 @@ public class RecentWritesTests
     public void Writes_older_than_the_session_timeout_are_left_to_anti_entropy()
     {
         var transport = new RecordingTransport();
-        var replica = new ReplicaCore<string, int>(new ReplicaOptions { SessionTimeoutMs = 2_000 }, transport, newReplicaId: 1) { IntroductionsPending = true };
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions { SessionTimeout = TimeSpan.FromSeconds(2) }, transport, newReplicaId: 1) { IntroductionsPending = true };
         replica.Flush(1_000);
         replica.Put("old", 1, 1_000);
         replica.Flush(5_000);

@@ -22,7 +22,12 @@ public class ReplicaSyncTests
         a.Delete("x");
         a.Flush(cluster.NowMs);
         Assert.True(cluster.RunUntil(cluster.NowMs + 100, () => b.Count == 0), "delete never arrived");
-        Assert.Equal([new(DiffKind.Add, "x", 1), new(DiffKind.Remove, "x", 0)], seen);
+        Assert.Equal(
+            [
+                new(DiffKind.Add, "x", 1) { Origin = ChangeOrigin.Neighbour },
+                new(DiffKind.Remove, "x", 0) { HadPrevious = true, Previous = 1, Origin = ChangeOrigin.Neighbour },
+            ],
+            seen);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class StorageTests : IDisposable
     public void A_crashed_replica_keeps_its_persisted_state_under_a_new_id_and_snapshots_are_coalesced()
     {
         var storage = new InMemoryReplicaStorage();
-        var options = new ReplicaOptions { PersistDelayMs = 1_000 };
+        var options = new ReplicaOptions { PersistDelay = TimeSpan.FromSeconds(1) };
         var replica = new ReplicaCore<string, int>(options, new NoNetwork(), storage);
         for (var t = 0; t < 100; t++)
         {
@@ -149,7 +149,7 @@ public sealed class StorageTests : IDisposable
     public void A_periodic_snapshot_is_encoded_later_from_the_state_captured_when_it_was_taken()
     {
         var storage = new DeferringStorage();
-        var replica = new ReplicaCore<string, int>(new ReplicaOptions { PersistDelayMs = 100 }, new NoNetwork(), storage);
+        var replica = new ReplicaCore<string, int>(new ReplicaOptions { PersistDelay = TimeSpan.FromMilliseconds(100) }, new NoNetwork(), storage);
         replica.Merge(Enumerable.Range(0, 500).Select(i => KeyValuePair.Create($"k{i}", i)), 1_000);
         replica.OnTick(1_000);
         replica.OnTick(1_200);

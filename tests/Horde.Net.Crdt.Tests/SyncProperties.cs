@@ -17,7 +17,7 @@ public class SyncProperties
     public void After_any_faults_and_restarts_every_replica_holds_the_map_the_writes_imply() =>
         Gen.Select(StepGen.Array[1, 60], Gen.Int, Gen.Int[1, 4]).Sample((steps, seed, maxSyncSize) =>
         {
-            var options = new ReplicaOptions { MaxSyncSize = maxSyncSize, MaxRangesPerPush = 2, PersistDelayMs = 100 };
+            var options = new ReplicaOptions { MaxSyncSize = maxSyncSize, MaxRangesPerPush = 2, PersistDelay = TimeSpan.FromMilliseconds(100) };
             var cluster = new SimulatedCluster<int, int>(seed, options);
             for (var i = 0; i < 4; i++)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Threading.Channels;
 
 namespace Horde.Net.TestKit;
 
@@ -8,6 +9,7 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(); // the same lines, for command answers
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _awaited = new();
     private readonly Task _reading;
 
@@ -26,11 +28,12 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie)
-    {
-        var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
-        return await StartAsync(node, [node.ToString(), cookie], new Dictionary<string, string>());
-    }
+    public static Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie) =>
+        StartAsync(NodeName.Create(name, "127.0.0.1", TestCluster.FreePort()), cookie);
+
+    /// <summary>Starts a test node named <paramref name="node"/> (again, after a kill); <paramref name="mode"/> adds its arguments, e.g. <c>replica map</c>.</summary>
+    public static Task<NodeProcess> StartAsync(NodeName node, string cookie = TestCluster.Cookie, params string[] mode) =>
+        LaunchAsync(node, [node.ToString(), cookie, .. mode], []);
 
     /// <summary>
     /// Starts the test node's Generic Host mode: <c>AddHorde</c> and configuration only, here from environment
@@ -48,10 +51,10 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         foreach (var (key, value) in environment)
             variables[key] = value;
-        return StartAsync(node, ["host"], variables);
+        return LaunchAsync(node, ["host"], variables);
     }
 
-    private static async Task<NodeProcess> StartAsync(NodeName node, string[] args, Dictionary<string, string> environment)
+    private static async Task<NodeProcess> LaunchAsync(NodeName node, string[] args, Dictionary<string, string> environment)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Horde.Net.TestNode.dll");
         var start = new ProcessStartInfo("dotnet", [dll, .. args])
@@ -91,6 +94,26 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends one command line to the node (in a mode that reads commands) and returns its one-line answer.</summary>
+    public async Task<string> CommandAsync(string line)
+    {
+        while (_lines.Reader.TryRead(out _))
+        {
+            // what the node printed before this command is not its answer
+        }
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            return await _lines.Reader.ReadAsync(timeout.Token);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException($"Test node {Name} exited while answering '{line}'.");
+        }
+    }
+
     /// <summary>SIGKILL: no goodbye, no cleanup.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
@@ -124,9 +147,11 @@ public sealed class NodeProcess : IAsyncDisposable
         while (await _process.StandardOutput.ReadLineAsync() is { } line)
         {
             _output.Enqueue(line);
+            _lines.Writer.TryWrite(line);
             if (_awaited.TryGetValue(line, out var seen))
                 seen.TrySetResult();
         }
+        _lines.Writer.TryComplete();
     }
 
     public async ValueTask DisposeAsync()

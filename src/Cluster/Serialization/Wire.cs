@@ -21,12 +21,14 @@ internal sealed class WireOptions : MessagePackSerializerOptions
 /// <summary>MessagePack settings of the wire: the runtime's formatters, attribute-based formatters, untrusted-data limits.</summary>
 internal static class Wire
 {
-    private static readonly IFormatterResolver Resolver = CompositeResolver.Create(
+    /// <summary>The formatters of the runtime's own types (pids, node names, exit reasons, monitors, node events).</summary>
+    internal static readonly IMessagePackFormatter[] Formatters =
         [new PidFormatter(), new NodeNameFormatter(), new ExitReasonFormatter(), new MonitorRefFormatter(), new DownFormatter(), new ExitFormatter(),
             new NodeEventFormatter<NodeUp>("node-up", e => (e.Node, e.Incarnation), (n, i) => new NodeUp(n, i)),
             new NodeEventFormatter<NodeLeaving>("node-leaving", e => (e.Node, e.Incarnation), (n, i) => new NodeLeaving(n, i)),
-            new NodeDownFormatter()],
-        [StandardResolver.Instance]);
+            new NodeDownFormatter()];
+
+    private static readonly IFormatterResolver Resolver = CompositeResolver.Create(Formatters, [StandardResolver.Instance]);
 
     /// <summary>Untrusted-data security bounds nesting depth and hardens hash collections against collision attacks.</summary>
     public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard

@@ -1,4 +1,5 @@
 using Horde.Net.Cluster;
+using Horde.Net.Crdt.Sync;
 using MessagePack;
 
 namespace Horde.Net.Crdt;
@@ -17,6 +18,15 @@ public sealed record ReplicaEnvelope([property: Key(0)] ulong From, [property: K
 [MessagePackObject]
 public sealed record ReplicaHello([property: Key(0)] ulong ReplicaId, [property: Key(1)] Pid Sender, [property: Key(2)] bool Answer);
 
+/// <summary>
+/// Tells a named replica on another node that <paramref name="Sender"/> is the replica of the same name on its node
+/// (sent when a named replica finds another, so both count each other as members without waiting for a node event).
+/// </summary>
+/// <param name="Name">The replica's name.</param>
+/// <param name="Sender">The replica's process.</param>
+[MessagePackObject]
+public sealed record ReplicaAnnounce([property: Key(0)] string Name, [property: Key(1)] Pid Sender);
+
 /// <summary>The message types replicas send between nodes; register them on every node.</summary>
 public static class CrdtMessageTypes
 {
@@ -24,10 +34,19 @@ public static class CrdtMessageTypes
     public static MessageTypeRegistry AddCrdt(this MessageTypeRegistry types)
     {
         ArgumentNullException.ThrowIfNull(types);
-        return types.Add<ReplicaEnvelope>().Add<ReplicaHello>();
+        return types.Add<ReplicaEnvelope>().Add<ReplicaHello>().Add<ReplicaAnnounce>();
     }
 }
 
 internal sealed record ReplicaTick;
-internal sealed record ReplicaWrite(Action Apply);
+
+/// <summary>A write run on the replica's process: returns whether it wrote, and waits for <paramref name="Level"/>.</summary>
+internal sealed record ReplicaWrite<TKey, TValue>(Func<ReplicaCore<TKey, TValue>, bool> Apply, WriteLevel Level, TimeSpan Timeout)
+    where TKey : notnull;
+
 internal sealed record ReplicaNeighbours(Pid[] Pids);
+
+internal sealed record ReplicaSubscribe<TKey, TValue>(Action<IReadOnlyList<Diff<TKey, TValue>>> Handler);
+
+/// <summary>The result of looking up the replica of this name on <paramref name="Node"/>.</summary>
+internal sealed record ReplicaFound(NodeName Node, Pid? Pid);

@@ -1,5 +1,4 @@
 using Horde.Net.Cluster;
-using Horde.Net.Crdt.Storage;
 using Horde.Net.Crdt.Sync;
 using Microsoft.Extensions.Logging;
 
@@ -8,14 +7,19 @@ namespace Horde.Net.Crdt;
 /// <summary>
 /// The process that owns one <see cref="ReplicaCore{TKey, TValue}"/>: it serializes every write, tick and received sync
 /// message through its mailbox, and sends the core's messages to neighbour replica processes, wherever they run.
-/// Neighbours are given as pids; each is asked for its replica id once.
+/// Neighbours are given as pids (by hand, or found by name: ReplicaProcess.Discovery.cs); each is asked for its replica
+/// id until it answers.
 /// </summary>
-internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IReplicaStorage? storage, TimeSpan tickInterval)
+internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TValue> host)
     : HordeProcess, ISyncTransport
     where TKey : notnull
 {
+    private static readonly TimeSpan FirstHelloRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastHelloRetry = TimeSpan.FromSeconds(4);
+
     private readonly Dictionary<ulong, Pid> _pidsById = [];
     private readonly Dictionary<Pid, ulong> _idsByPid = [];
+    private readonly Dictionary<Pid, (long AtMs, TimeSpan Wait)> _helloRetries = [];
     private Pid[] _neighbours = [];
     private Timer? _ticker;
 
@@ -30,9 +34,16 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     {
         TrapExits = true; // so that a shutdown runs TerminateAsync, which writes the final snapshot
         WarmUp.Start();
-        Core = new ReplicaCore<TKey, TValue>(options, this, storage, logger: Logger, meterFactory: Node.MeterFactory);
+        Core = new ReplicaCore<TKey, TValue>(host.Options, this, host.Storage, logger: Logger, meterFactory: Node.MeterFactory);
+        Core.Changed += host.Raise;
         var self = Self;
-        _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, tickInterval, tickInterval);
+        _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, host.TickInterval, host.TickInterval);
+        if (host.Name is not null)
+        {
+            StartDiscovery(host.Name);
+        }
+
+        host.Started(this);
         return default;
     }
 
@@ -40,16 +51,16 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     {
         switch (message)
         {
-            case ReplicaWrite write:
-                write.Apply();
-                Core.Flush(Now);
-                return Reply(null);
+            case ReplicaWrite<TKey, TValue> write:
+                return Write(write);
             case ReplicaNeighbours neighbours:
-                _neighbours = neighbours.Pids;
-                foreach (var pid in _neighbours.Where(p => !_idsByPid.ContainsKey(p)))
-                    pid.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: true));
-                UpdateNeighbours();
+                _manualNeighbours = true;
+                SetNeighbourPids(neighbours.Pids);
                 return Reply(null);
+            case ReplicaSubscribe<TKey, TValue> subscribe:
+                // On the process, between two changes: the snapshot and the first diff the handler gets leave no gap.
+                host.Changed += subscribe.Handler;
+                return Reply(Core.ToDictionary());
             default:
                 return Unhandled(message);
         }
@@ -61,25 +72,12 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
         {
             case ReplicaTick:
                 Core.OnTick(Now);
+                RetryHellos();
+                CheckWaiters();
                 break;
             case ReplicaEnvelope envelope:
-                if (EnvelopeRefusal(envelope) is { } refusal)
-                {
-                    Refuse(envelope.Sender, refusal);
-                    break;
-                }
-                Core.Metrics.BytesReceived.Add(envelope.Message.Length);
-                SyncMessage sync;
-                try
-                {
-                    sync = SyncMessageSerializer.Deserialize(envelope.Message);
-                }
-                catch (MessagePack.MessagePackSerializationException e)
-                {
-                    Refuse(envelope.Sender, e.Message);
-                    break;
-                }
-                Core.OnMessage(envelope.From, sync, Now, WallClockMs);
+                OnEnvelope(envelope);
+                CheckWaiters();
                 break;
             case ReplicaHello hello:
                 if (hello.Sender is null || hello.ReplicaId == Core.ReplicaId)
@@ -91,6 +89,9 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
                     hello.Sender.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: false));
                 Learn(hello.ReplicaId, hello.Sender);
                 break;
+            default:
+                OnDiscoveryMessage(message);
+                break;
         }
         return default;
     }
@@ -98,6 +99,8 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
     protected override ValueTask TerminateAsync(ExitReason reason)
     {
         _ticker?.Dispose();
+        Core.Changed -= host.Raise;
+        FailWaiters(reason);
         Core.Close(Now);
         return default;
     }
@@ -129,9 +132,61 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
         Logger.LogWarning("Replica {Pid} refused a sync message from {Sender}: {Reason}", Self, sender, reason);
     }
 
+    private void OnEnvelope(ReplicaEnvelope envelope)
+    {
+        if (EnvelopeRefusal(envelope) is { } refusal)
+        {
+            Refuse(envelope.Sender, refusal);
+            return;
+        }
+        Core.Metrics.BytesReceived.Add(envelope.Message.Length);
+        SyncMessage sync;
+        try
+        {
+            sync = SyncMessageSerializer.Deserialize(envelope.Message);
+        }
+        catch (MessagePack.MessagePackSerializationException e)
+        {
+            Refuse(envelope.Sender, e.Message);
+            return;
+        }
+        Core.OnMessage(envelope.From, sync, Now, WallClockMs);
+    }
+
+    /// <summary>Replaces the neighbour processes; those not introduced yet get a hello, repeated until they answer.</summary>
+    private void SetNeighbourPids(Pid[] pids)
+    {
+        _neighbours = [.. pids.Where(p => p != Self).Distinct()];
+        foreach (var gone in _helloRetries.Keys.Where(p => !_neighbours.Contains(p)).ToList())
+            _helloRetries.Remove(gone);
+        foreach (var pid in _neighbours.Where(p => !_idsByPid.ContainsKey(p) && !_helloRetries.ContainsKey(p)))
+        {
+            pid.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: true));
+            _helloRetries[pid] = (Now, FirstHelloRetry);
+        }
+        UpdateNeighbours();
+    }
+
+    /// <summary>
+    /// A hello is lost when the neighbour's node is not connected yet or the network drops it, and nothing else would
+    /// introduce the two: send it again, backing off, until the neighbour answers (any message from it counts).
+    /// </summary>
+    private void RetryHellos()
+    {
+        var now = Now;
+        foreach (var (pid, (at, wait)) in _helloRetries.ToList())
+        {
+            if (now - at < wait.TotalMilliseconds)
+                continue;
+            pid.Send(new ReplicaHello(Core.ReplicaId, Self, Answer: true));
+            _helloRetries[pid] = (now, TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastHelloRetry.Ticks)));
+        }
+    }
+
     /// <summary>Remembers which process holds a replica id; a process that came back as a new replica replaces its old id.</summary>
     private void Learn(ulong replicaId, Pid pid)
     {
+        _helloRetries.Remove(pid);
         if (_idsByPid.TryGetValue(pid, out var known) && known == replicaId)
             return;
         if (_idsByPid.Remove(pid, out var stale))
@@ -139,6 +194,14 @@ internal sealed class ReplicaProcess<TKey, TValue>(ReplicaOptions options, IRepl
         _idsByPid[pid] = replicaId;
         _pidsById[replicaId] = pid;
         UpdateNeighbours();
+    }
+
+    /// <summary>Forgets a process that is gone, so that a later one with its replica id is not confused with it.</summary>
+    private void Forget(Pid pid)
+    {
+        _helloRetries.Remove(pid);
+        if (_idsByPid.Remove(pid, out var id) && _pidsById.TryGetValue(id, out var holder) && holder == pid)
+            _pidsById.Remove(id);
     }
 
     private void UpdateNeighbours()

@@ -2,7 +2,7 @@ namespace Horde.Net.Crdt.Storage;
 
 /// <summary>
 /// Persists and restores a replica's state (delta_crdt_ex's storage module). The replica decides when to save
-/// (coalesced, at most <see cref="Sync.ReplicaOptions.PersistDelayMs"/> after a change, and on close).
+/// (coalesced, at most <see cref="Sync.ReplicaOptions.PersistDelay"/> after a change, and on close).
 /// </summary>
 public interface IReplicaStorage
 {

@@ -6,7 +6,28 @@ namespace Horde.Net.Crdt.Sync;
 internal sealed class EntryCodec<TKey, TValue>(MessagePackSerializerOptions options)
     where TKey : notnull
 {
+    private const int EntryOverhead = 48; // dot, timestamp and framing of one entry, generously
+
     public MessagePackSerializerOptions Options { get; } = options;
+
+    /// <summary>The largest key delta (key, entries, dead dots) encoded or decoded so far, in bytes.</summary>
+    public long MaxKeyBytes { get; private set; }
+
+    public static long Size(int keyBytes, int valueBytes) => keyBytes + valueBytes + EntryOverhead;
+
+    /// <summary>Records the size of a key delta seen on the wire, so that messages can be bounded in bytes.</summary>
+    public WireKey Observe(WireKey wire)
+    {
+        long size = wire.Key?.Length ?? 0;
+        foreach (var entry in wire.Entries ?? [])
+        {
+            size += (entry?.Value?.Length ?? 0) + EntryOverhead;
+        }
+
+        size += (wire.Dead?.Length ?? 0) * 20L;
+        MaxKeyBytes = Math.Max(MaxKeyBytes, size);
+        return wire;
+    }
 
     public byte[] EncodeKey(TKey key) => MessagePackSerializer.Serialize(key, Options);
 
@@ -32,8 +53,8 @@ internal sealed class EntryCodec<TKey, TValue>(MessagePackSerializerOptions opti
     }
 
     public WireKey Encode(KeyDelta<TKey, TValue> delta) =>
-        new(EncodeKey(delta.Key), [.. delta.Entries.Select(Encode)], [.. delta.Dead.Select(d => new WireDot(d.Replica, d.Counter))]);
+        Observe(new(EncodeKey(delta.Key), [.. delta.Entries.Select(Encode)], [.. delta.Dead.Select(d => new WireDot(d.Replica, d.Counter))]));
 
     public WireKey Encode(KeyState<TKey, TValue> state, IEnumerable<Entry<TValue>> entries) =>
-        new(EncodeKey(state.Key), [.. entries.Select(Encode)], []);
+        Observe(new(EncodeKey(state.Key), [.. entries.Select(Encode)], []));
 }

@@ -12,6 +12,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     private int _sent;
     private ulong _headSeq = firstSeq;
     private int _backoff = 1;
+    private bool _progressed;
 
     /// <summary>Deltas queued but not acknowledged.</summary>
     public int Outstanding => _items.Count - _head;
@@ -20,6 +21,27 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     public bool NeedsRepair { get; set; }
 
     public long LastSendMs { get; private set; }
+
+    /// <summary>The number the next delta queued will get.</summary>
+    public ulong NextSeq => _headSeq + (ulong)(_items.Count - _head);
+
+    /// <summary>Counts the times the queue was dropped: deltas queued before a drop will never be acknowledged.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The first delta from <paramref name="from"/> to <paramref name="last"/> not yet acknowledged, or <paramref name="last"/> + 1.</summary>
+    public ulong FirstUnacknowledged(ulong from, ulong last)
+    {
+        for (var seq = Math.Max(from, _headSeq); seq <= last; seq++)
+        {
+            var index = _head + (int)(seq - _headSeq);
+            if (index >= _sent || !_acked[index])
+            {
+                return seq;
+            }
+        }
+
+        return last + 1;
+    }
 
     /// <summary>Queues a delta; returns false (and drops the queue) when the limit is reached.</summary>
     public bool Add(WireKey delta)
@@ -61,9 +83,32 @@ internal sealed class Outbox(ulong firstSeq, int limit)
             return 0;
         }
 
+        if (_progressed)
+        {
+            // Acknowledgements are still coming in (a large burst takes a while to cross): wait from now rather than
+            // send the whole unacknowledged tail again on top of itself.
+            _progressed = false;
+            LastSendMs = nowMs;
+            return 0;
+        }
+
         LastSendMs = nowMs;
         _backoff = Math.Min(_backoff * 2, 32);
         return SendRange(_head, _sent, to, batchSize, send);
+    }
+
+    /// <summary>
+    /// The neighbour spoke: if it had gone quiet (the wait has backed off), resend at the next tick rather than after
+    /// the backed-off wait. A neighbour that had not yet counted this replica as its neighbour dropped the deltas
+    /// unread; its first message says it now does.
+    /// </summary>
+    public void Heard()
+    {
+        if (_backoff > 1)
+        {
+            _backoff = 1;
+            LastSendMs = long.MinValue / 2;
+        }
     }
 
     /// <summary>Marks the deltas numbered <paramref name="first"/> to <paramref name="last"/> received; returns how many were newly acknowledged.</summary>
@@ -84,6 +129,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
         if (newlyAcked > 0)
         {
             _backoff = 1;
+            _progressed = true;
         }
 
         while (_head < _sent && _acked[_head])
@@ -107,6 +153,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     public int Clear()
     {
         var dropped = Outstanding;
+        Generation++;
         _headSeq += (ulong)dropped;
         _items.Clear();
         _acked.Clear();

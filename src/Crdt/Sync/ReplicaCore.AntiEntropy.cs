@@ -256,7 +256,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
         {
             var range = node.Value;
-            var taken = RangeCollector.Take(_map, range, _options.MaxSyncSize - keys.Count, keys.Count == 0, s => s.Entries);
+            var taken = RangeCollector.Take(_map, range, KeyBudget - keys.Count, keys.Count == 0, s => s.Entries);
             if (taken.Covered is not { } covered)
             {
                 break;
@@ -325,10 +325,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
         // Tell the pusher what it lacks in the ranges, as far as the budget allows; the rest of the
         // ranges stays uncovered and the pusher sends it again.
         var covered = new List<WireRange>();
-        var budget = _options.MaxSyncSize;
+        var budget = KeyBudget;
+        var fullBudget = budget;
         foreach (var range in ranges)
         {
-            var taken = RangeCollector.Take(_map, range, budget, budget == _options.MaxSyncSize, s => [.. s.Entries.Where(e => !pushedDots.Contains(e.Dot))]);
+            var taken = RangeCollector.Take(_map, range, budget, budget == fullBudget, s => [.. s.Entries.Where(e => !pushedDots.Contains(e.Dot))]);
             if (taken.Covered is not { } part)
             {
                 break;

@@ -142,7 +142,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Decodes a key-scoped delta; values are decoded only for dots not yet seen.</summary>
     private DecodedKey Decode(WireKey wire)
     {
-        Require(wire, "key delta");
+        _codec.Observe(Require(wire, "key delta"));
         var keyBytes = Require(wire.Key, "key");
         var wireEntries = Require(wire.Entries, "entries");
         var wireDead = Require(wire.Dead, "dead dots");

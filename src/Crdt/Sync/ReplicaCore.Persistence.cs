@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Crdt.Sync;
 
-/// <summary>Persistence: coalesced snapshots at most <see cref="ReplicaOptions.PersistDelayMs"/> after a change.</summary>
+/// <summary>Persistence: coalesced snapshots at most <see cref="ReplicaOptions.PersistDelay"/> after a change.</summary>
 public sealed partial class ReplicaCore<TKey, TValue>
 {
     private bool _dirty;
@@ -67,6 +67,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var keys = new List<(TKey, ulong, IReadOnlyList<Entry<TValue>>)>();
         foreach (var wire in Require(snapshot.Keys, "snapshot keys"))
         {
+            _codec.Observe(wire);
             var key = _codec.DecodeKey(Require(wire.Key, "key"));
             keys.Add((key, _map.Hasher.Hash(key), [.. Require(wire.Entries, "entries").Select(e => _codec.Decode(e, withValue: true))]));
         }

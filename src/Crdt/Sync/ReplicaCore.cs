@@ -16,7 +16,7 @@ namespace Horde.Net.Crdt.Sync;
 /// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
 /// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
 /// <see cref="OnMessage(ulong, SyncMessage, long, long)"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
-/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncIntervalMs"/>),
+/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncInterval"/>),
 /// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
 /// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
 /// go to the <see cref="ISyncTransport"/> given at construction; visible changes are raised, in order and after
@@ -58,6 +58,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
+        options.Validate();
         _options = options;
         _transport = transport;
         _storage = storage;
@@ -147,8 +148,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Put(TKey key, TValue value, long wallClockMs)
     {
         ThrowIfClosed();
+        CheckSize(key, value);
         Ship(_map.Put(key, value, wallClockMs, _diffs));
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Deletes a key (no-op if absent).</summary>
@@ -160,19 +162,27 @@ public sealed partial class ReplicaCore<TKey, TValue>
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Puts several values (delta_crdt_ex's merge).</summary>
     public void Merge(IEnumerable<KeyValuePair<TKey, TValue>> pairs, long wallClockMs)
     {
         ThrowIfClosed();
+        ArgumentNullException.ThrowIfNull(pairs);
+        var list = pairs as IReadOnlyCollection<KeyValuePair<TKey, TValue>> ?? [.. pairs];
+        foreach (var (key, value) in list)
+        {
+            CheckSize(key, value);
+        }
+
+        pairs = list;
         foreach (var delta in _map.PutMany(pairs, wallClockMs, _diffs))
         {
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Deletes several keys (delta_crdt_ex's drop).</summary>
@@ -184,7 +194,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             Ship(delta);
         }
 
-        Publish();
+        Publish(ChangeOrigin.Local);
     }
 
     /// <summary>Handles one message from replica <paramref name="from"/>, with no bound on how far its timestamps may lead the local clock.</summary>
@@ -211,6 +221,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _map.Clock.ReadWallClock(wallClockMs);
         var refusalsBefore = _map.Clock.DriftRefusals;
         Stats.MessagesReceived++;
+        if (_outboxes.TryGetValue(from, out var sender))
+        {
+            sender.Heard();
+        }
+        else
+        {
+            // A member removal ends sync with it both ways: a replica that is not (or no longer) a neighbour can
+            // neither pull from this one nor push into it, until it is made a neighbour again.
+            Stats.FromNonNeighbours++;
+            return true;
+        }
+
         try
         {
             switch (message)
@@ -255,7 +277,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         finally
         {
             CountDriftRefusals(from, refusalsBefore);
-            Publish();
+            Publish(ChangeOrigin.Neighbour);
             Flush(nowMs);
         }
     }
@@ -285,7 +307,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.Resend(peer, _options.MaxSyncSize, nowMs, _options.ResendAfterMs, _send);
+            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send);
         }
 
         ExpireSessions(nowMs);
@@ -299,7 +321,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.SendNew(peer, _options.MaxSyncSize, nowMs, _send);
+            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send);
         }
     }
 
@@ -365,30 +387,33 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _transport.Send(to, message);
     }
 
-    private void Publish()
+    private void Publish(ChangeOrigin origin)
     {
         if (_diffs.Count == 0)
         {
             return;
         }
 
-        foreach (var diff in _diffs)
+        for (var i = 0; i < _diffs.Count; i++)
         {
+            var diff = _diffs[i];
+            bool had;
+            TValue? previous;
             if (diff.Kind == DiffKind.Add)
             {
-                if (_view.TryAdd(diff.Key, diff.Value!))
+                had = _view.TryGetValue(diff.Key, out previous);
+                _view[diff.Key] = diff.Value!;
+                if (!had)
                 {
                     Volatile.Write(ref _count, _count + 1);
                 }
-                else
-                {
-                    _view[diff.Key] = diff.Value!;
-                }
             }
-            else if (_view.TryRemove(diff.Key, out _))
+            else if (had = _view.TryRemove(diff.Key, out previous))
             {
                 Volatile.Write(ref _count, _count - 1);
             }
+
+            _diffs[i] = diff with { HadPrevious = had, Previous = previous, Origin = origin };
         }
 
         _dirty = true;

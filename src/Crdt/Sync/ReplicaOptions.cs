@@ -2,20 +2,34 @@ using MessagePack;
 
 namespace Horde.Net.Crdt.Sync;
 
-/// <summary>Settings of one replica's sync. Defaults follow delta_crdt_ex where it has one.</summary>
+/// <summary>
+/// Settings of one replica's sync. Defaults follow delta_crdt_ex where it has one. Durations are <see cref="TimeSpan"/>s,
+/// so the record binds from configuration like the other options classes; <see cref="Validate"/> runs at start.
+/// </summary>
 public sealed record ReplicaOptions
 {
+    /// <summary>The serializer options used when none are given: standard resolver, untrusted-data security.</summary>
+    public static readonly MessagePackSerializerOptions DefaultSerializerOptions =
+        MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
+
     /// <summary>How often an anti-entropy round starts (delta_crdt_ex's sync_interval). Default 200 ms.</summary>
-    public int SyncIntervalMs { get; init; } = 200;
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>At most this many keys travel in one message (delta_crdt_ex's max_sync_size). Default 200.</summary>
     public int MaxSyncSize { get; init; } = 200;
 
+    /// <summary>
+    /// At most about this many bytes of keys and values travel in one message, whatever <see cref="MaxSyncSize"/>
+    /// allows; a key with its value larger than this is refused at write. Must stay below the transport's frame
+    /// limit (16 MiB by default). Default 4 MiB.
+    /// </summary>
+    public int MaxSyncBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>Unacknowledged deltas are sent again after this long. Default 200 ms.</summary>
-    public int ResendAfterMs { get; init; } = 200;
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>A repair session with no answer for this long is abandoned (the next round starts over). Default 2 s.</summary>
-    public int SessionTimeoutMs { get; init; } = 2_000;
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Unacknowledged key deltas kept per neighbour; beyond it the buffer is dropped and anti-entropy repairs
@@ -33,14 +47,15 @@ public sealed record ReplicaOptions
     public int AntiEntropyFanout { get; init; } = 1;
 
     /// <summary>Longest delay between a change and the snapshot that includes it. Default 1 s.</summary>
-    public int PersistDelayMs { get; init; } = 1_000;
+    public TimeSpan PersistDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Options that encode keys and values; its resolver must know the key and value types. Key encodings are
-    /// hashed, so they must be the same on every replica. Default: standard resolver, untrusted-data security.
+    /// hashed, so they must be the same on every replica. Default <see cref="DefaultSerializerOptions"/>; a replica
+    /// started on a node with the default gets <c>HordeSerializer.OptionsFor(node)</c> instead, which also knows
+    /// pids (and binds them to that node).
     /// </summary>
-    public MessagePackSerializerOptions SerializerOptions { get; init; } =
-        MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
+    public MessagePackSerializerOptions SerializerOptions { get; init; } = DefaultSerializerOptions;
 
     /// <summary>
     /// How far ahead of the local wall clock a received timestamp may be for the local hybrid logical clock to
@@ -48,4 +63,48 @@ public sealed record ReplicaOptions
     /// cannot drag every later write into the future. Default 1 minute.
     /// </summary>
     public TimeSpan MaxClockDrift { get; init; } = TimeSpan.FromMinutes(1);
+
+    internal int SyncIntervalMs => Milliseconds(SyncInterval);
+
+    internal int ResendAfterMs => Milliseconds(ResendAfter);
+
+    internal int SessionTimeoutMs => Milliseconds(SessionTimeout);
+
+    internal int PersistDelayMs => Milliseconds(PersistDelay);
+
+    /// <summary>Checks every setting; the message names the one that is wrong.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentNullException"><see cref="SerializerOptions"/> is null.</exception>
+    public void Validate()
+    {
+        Positive(SyncInterval, nameof(SyncInterval));
+        Positive(ResendAfter, nameof(ResendAfter));
+        Positive(SessionTimeout, nameof(SessionTimeout));
+        if (PersistDelay < TimeSpan.Zero || PersistDelay.TotalMilliseconds > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(PersistDelay), PersistDelay, $"ReplicaOptions.{nameof(PersistDelay)} must be zero or more (and under 24 days).");
+        AtLeast(MaxSyncSize, 1, nameof(MaxSyncSize));
+        AtLeast(MaxSyncBytes, 1024, nameof(MaxSyncBytes));
+        AtLeast(MaxOutboxKeys, 1, nameof(MaxOutboxKeys));
+        AtLeast(MaxRangesPerPush, 1, nameof(MaxRangesPerPush));
+        AtLeast(MaxPushesInFlight, 1, nameof(MaxPushesInFlight));
+        AtLeast(AntiEntropyFanout, 1, nameof(AntiEntropyFanout));
+        if (MaxClockDrift <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxClockDrift), MaxClockDrift, $"ReplicaOptions.{nameof(MaxClockDrift)} must be positive.");
+        if (SerializerOptions is null)
+            throw new ArgumentNullException(nameof(SerializerOptions), $"ReplicaOptions.{nameof(SerializerOptions)} must be set.");
+    }
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+            throw new ArgumentOutOfRangeException(name, value, $"ReplicaOptions.{name} must be positive (and under 24 days).");
+    }
+
+    private static void AtLeast(int value, int min, string name)
+    {
+        if (value < min)
+            throw new ArgumentOutOfRangeException(name, value, $"ReplicaOptions.{name} must be at least {min}.");
+    }
+
+    private static int Milliseconds(TimeSpan value) => (int)Math.Ceiling(value.TotalMilliseconds);
 }

@@ -21,6 +21,9 @@ public sealed class SyncStats
     /// <summary>Repair sessions started (ranges found to differ).</summary>
     public long RepairSessions { get; internal set; }
 
+    /// <summary>Messages dropped because their sender is not a neighbour (never was, or was removed).</summary>
+    public long FromNonNeighbours { get; internal set; }
+
     /// <summary>Messages rejected as malformed.</summary>
     public long Malformed { get; internal set; }
 

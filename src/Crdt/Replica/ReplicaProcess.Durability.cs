@@ -1,0 +1,88 @@
+using Horde.Net.Cluster;
+using Horde.Net.Crdt.Sync;
+
+namespace Horde.Net.Crdt;
+
+/// <summary>Writes: run on the process, atomic with every other local write, answered at their <see cref="WriteLevel"/>.</summary>
+internal sealed partial class ReplicaProcess<TKey, TValue>
+{
+    private readonly List<Waiter> _waiters = [];
+
+    private ValueTask<object?> Write(ReplicaWrite<TKey, TValue> write)
+    {
+        var marks = write.Level == WriteLevel.Local ? null : Core.MarkOutboxes();
+        bool wrote;
+        try
+        {
+            wrote = write.Apply(Core);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A refused write (too large, a throwing update function) fails the call, not the replica.
+            return ReplyError(e);
+        }
+        Core.Flush(Now);
+        if (marks is null)
+            return Reply(wrote);
+
+        var waiter = new Waiter(write.Level, Core.TrackSince(marks), Now + (long)write.Timeout.TotalMilliseconds, write.Timeout, wrote);
+        if (write.Level == WriteLevel.One && waiter.Trackers.Count == 0 && Core.Neighbours.Count == 0 && wrote)
+            return ReplyError(new WriteLevelTimeoutException(write.Level, 0, 0, TimeSpan.Zero));
+        if (TryComplete(waiter))
+            return Reply(wrote);
+        waiter.Reply = DeferReply();
+        _waiters.Add(waiter);
+        return Reply(null); // ignored: the deferred reply answers
+    }
+
+    private void CheckWaiters()
+    {
+        if (_waiters.Count == 0)
+            return;
+        var now = Now;
+        _waiters.RemoveAll(waiter =>
+        {
+            if (TryComplete(waiter))
+            {
+                waiter.Reply.Reply(waiter.Wrote);
+                return true;
+            }
+            if (now < waiter.DeadlineMs)
+                return false;
+            var (acknowledged, of) = Core.CountAcknowledged(waiter.Trackers);
+            waiter.Reply.Fail(new WriteLevelTimeoutException(waiter.Level, acknowledged, of, waiter.Timeout));
+            return true;
+        });
+    }
+
+    private bool TryComplete(Waiter waiter)
+    {
+        // A write that queued nothing (a delete of an absent key) has nothing to wait for.
+        if (waiter.Trackers.Count == 0)
+            return true;
+        var (acknowledged, of) = Core.CountAcknowledged(waiter.Trackers);
+        return waiter.Level == WriteLevel.One ? acknowledged >= 1 : acknowledged >= of;
+    }
+
+    private void FailWaiters(ExitReason reason)
+    {
+        foreach (var waiter in _waiters)
+            waiter.Reply.Fail(new ProcessExitedException(Self, reason));
+        _waiters.Clear();
+    }
+
+    private sealed class Waiter(WriteLevel level, List<AckTracker> trackers, long deadlineMs, TimeSpan timeout, bool wrote)
+    {
+        public WriteLevel Level { get; } = level;
+
+        public List<AckTracker> Trackers { get; } = trackers;
+
+        public long DeadlineMs { get; } = deadlineMs;
+
+        public TimeSpan Timeout { get; } = timeout;
+
+        public bool Wrote { get; } = wrote;
+
+        public DeferredReply Reply { get; set; }
+    }
+}

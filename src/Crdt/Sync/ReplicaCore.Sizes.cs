@@ -1,0 +1,28 @@
+using MessagePack;
+
+namespace Horde.Net.Crdt.Sync;
+
+/// <summary>
+/// Byte bounds of sync messages: every message carries at most as many keys as fit in
+/// <see cref="ReplicaOptions.MaxSyncBytes"/> at the size of the largest key seen, and a write too large for any
+/// message is refused before it changes the map (an oversized push would be refused by the transport and sent again
+/// forever).
+/// </summary>
+public sealed partial class ReplicaCore<TKey, TValue>
+{
+    /// <summary>Keys per message: <see cref="ReplicaOptions.MaxSyncSize"/>, fewer when keys are large.</summary>
+    internal int KeyBudget => (int)Math.Clamp(_options.MaxSyncBytes / Math.Max(_codec.MaxKeyBytes, 1), 1, _options.MaxSyncSize);
+
+    private void CheckSize(TKey key, TValue value)
+    {
+        var size = EntryCodec<TKey, TValue>.Size(
+            MessagePackSerializer.Serialize(key, _options.SerializerOptions).Length,
+            MessagePackSerializer.Serialize(value, _options.SerializerOptions).Length);
+        if (size > _options.MaxSyncBytes)
+        {
+            throw new ArgumentException(
+                $"The key {key} with its value encodes to {size:N0} bytes; a replica message holds at most ReplicaOptions.MaxSyncBytes ({_options.MaxSyncBytes:N0}).",
+                nameof(value));
+        }
+    }
+}

@@ -68,6 +68,7 @@ public class HybridLogicalClockTests
     {
         const long wall = 1_700_000_000_000;
         var replica = new Sync.ReplicaCore<string, int>(new Sync.ReplicaOptions(), new NoNetwork(), newReplicaId: 1);
+        replica.SetNeighbours([2], 0);
         var future = new Sync.WireEntry(2, 1, wall + 3_600_000, 0, MessagePack.MessagePackSerializer.Serialize(7));
         var batch = new Sync.DeltaBatch(1, [new Sync.WireKey(MessagePack.MessagePackSerializer.Serialize("from-the-future"), [future], [])]);
 

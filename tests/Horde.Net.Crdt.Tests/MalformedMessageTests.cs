@@ -38,6 +38,7 @@ public class MalformedMessageTests
     public void A_message_refused_for_one_bad_key_applies_none_of_its_good_keys()
     {
         var replica = new ReplicaCore<string, int>(new ReplicaOptions(), new RecordingTransport(), newReplicaId: 1);
+        replica.SetNeighbours([2], 0);
         var good = new WireKey(Encode("good"), [new WireEntry(2, 1, 1_000, 0, Encode(1))], []);
         var bad = new WireKey(Encode("bad"), [new WireEntry(2, 2, 1_000, 0, [0xc1])], []); // 0xc1: never valid MessagePack
 

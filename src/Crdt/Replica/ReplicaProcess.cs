@@ -126,6 +126,13 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
         : id != envelope.From ? $"a sender introduced as replica {id:x16} claiming to be {envelope.From:x16}"
         : null;
 
+    /// <summary>A <c>Changed</c> subscriber threw: counted and logged; the change stands.</summary>
+    internal void OnHandlerFailed(Exception error)
+    {
+        Core.Stats.HandlerFailures++;
+        Logger.LogError(error, "A Changed handler of replica {Pid} threw; the change stands", Self);
+    }
+
     private void Refuse(Pid? sender, string reason)
     {
         Core.Stats.Malformed++;

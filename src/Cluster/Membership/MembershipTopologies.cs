@@ -34,7 +34,7 @@ public static class MembershipTopologies
         return [.. topologies.GetChildren().Select(section => Create(section, loggerFactory))];
     }
 
-    private static IMembershipStrategy Create(IConfigurationSection topology, ILoggerFactory loggerFactory)
+    internal static IMembershipStrategy Create(IConfigurationSection topology, ILoggerFactory loggerFactory)
     {
         var name = topology.Key;
         var config = topology.GetSection("Config");

@@ -36,6 +36,7 @@ public sealed partial class Node : INodeConnector
         try
         {
             await transport.ListenAsync(cancellationToken);
+            MoveTo(NodeState.Starting, NodeState.Running);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,10 +19,11 @@ public sealed partial class Node : IAsyncDisposable
     private long _nextMonitor;
 
     /// <summary>Creates a node; it runs no process until one is started.</summary>
-    public Node(NodeOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public Node(NodeOptions? options = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         Options = options ?? new NodeOptions();
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        MeterFactory = meterFactory;
         _logger = LoggerFactory.CreateLogger<Node>();
         Name = Options.Name;
         Incarnation = NewIncarnation();
@@ -38,6 +40,12 @@ public sealed partial class Node : IAsyncDisposable
 
     /// <summary>Where processes get their loggers.</summary>
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>
+    /// Where the node and the layers above it create their meters (the host's, so OpenTelemetry collects them); when
+    /// null each component creates its own <see cref="Meter"/>.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; }
 
     /// <summary>How many processes run on this node.</summary>
     public int ProcessCount => _processes.Count;
@@ -85,6 +93,8 @@ public sealed partial class Node : IAsyncDisposable
 
         // The loop starts on the thread pool, not inline, so that it does not inherit the starter's execution context.
         ThreadPool.UnsafeQueueUserWorkItem(process, preferLocal: false);
+        if (State == NodeState.Starting && _transport is null)
+            MoveTo(NodeState.Starting, NodeState.Running); // a node that never joins a cluster runs once it runs something
         try
         {
             return await started.Task.WaitAsync(options.InitTimeout, cancellationToken);
@@ -146,25 +156,6 @@ public sealed partial class Node : IAsyncDisposable
             process.Die(ExitReason.Killed);
             return await process.Completion;
         }
-    }
-
-    /// <summary>
-    /// Stops the node's processes: the roots in reverse start order, each given its shutdown timeout to run terminate
-    /// (a supervisor stops its own children in turn), then kills whatever is left.
-    /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        (Pid Pid, TimeSpan ShutdownTimeout)[] roots;
-        lock (_roots)
-            roots = [.. _roots];
-        for (var i = roots.Length - 1; i >= 0; i--)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            await StopProcessAsync(roots[i].Pid, ExitReason.Shutdown, roots[i].ShutdownTimeout);
-        }
-        foreach (var process in _processes.Values)
-            process.Die(ExitReason.Killed);
-        await StopTransportAsync();
     }
 
     /// <inheritdoc />

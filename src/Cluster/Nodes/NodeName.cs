@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -6,8 +7,9 @@ namespace Horde.Net.Cluster;
 /// <summary>
 /// The name of a node, <c>name@host:port</c> (for example <c>count1@127.0.0.1:4000</c>).
 /// The host and port are where the node serves its transport; the name part tells
-/// nodes on the same host apart and is what logs and dashboards show.
+/// nodes on the same host apart and is what logs and dashboards show. It binds from configuration as text.
 /// </summary>
+[TypeConverter(typeof(NodeNameConverter))]
 public readonly record struct NodeName : IComparable<NodeName>
 {
     private NodeName(string name, string host, int port)

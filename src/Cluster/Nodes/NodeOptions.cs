@@ -26,6 +26,13 @@ public sealed class NodeOptions
     /// <summary>How long <see cref="Pid.CallAsync{TReply}(object, TimeSpan?, CancellationToken)"/> waits when no timeout is given: 5 s.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a graceful stop (<see cref="Node.StopAsync(CancellationToken)"/>) may spend announcing and draining
+    /// before it stops the processes anyway: 20 s. Keep it below Kubernetes' <c>terminationGracePeriodSeconds</c>
+    /// (30 s by default) and the host's <c>HostOptions.ShutdownTimeout</c>.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The types that may be sent to processes on other nodes.</summary>
     public MessageTypeRegistry MessageTypes { get; } = new();
 
@@ -46,11 +53,21 @@ public sealed class NodeOptions
 
     internal void ValidateForCluster()
     {
+        if (FindClusterProblem() is { } problem)
+            throw new InvalidOperationException(problem.Problem);
+    }
+
+    /// <summary>The first setting that keeps this node from joining a cluster, and what is wrong with it; null if none.</summary>
+    internal (string Setting, string Problem)? FindClusterProblem()
+    {
         if (string.IsNullOrEmpty(Cookie))
-            throw new InvalidOperationException("A node needs a Cookie (the secret all nodes of the cluster share) to listen or connect; set NodeOptions.Cookie, e.g. from the Horde__Cookie environment variable.");
-        if (HeartbeatInterval <= TimeSpan.Zero || FailureThreshold <= HeartbeatInterval)
-            throw new InvalidOperationException($"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}), which must be positive.");
+            return (nameof(Cookie), "A node needs a Cookie (the secret all nodes of the cluster share) to listen or connect; set NodeOptions.Cookie, e.g. from the Horde__Cookie environment variable.");
+        if (HeartbeatInterval <= TimeSpan.Zero)
+            return (nameof(HeartbeatInterval), $"HeartbeatInterval ({HeartbeatInterval}) must be positive.");
+        if (FailureThreshold <= HeartbeatInterval)
+            return (nameof(FailureThreshold), $"FailureThreshold ({FailureThreshold}) must be larger than HeartbeatInterval ({HeartbeatInterval}).");
         if (MaxFrameBytes < 64 * 1024)
-            throw new InvalidOperationException($"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
+            return (nameof(MaxFrameBytes), $"MaxFrameBytes ({MaxFrameBytes}) must be at least 64 KiB.");
+        return null;
     }
 }

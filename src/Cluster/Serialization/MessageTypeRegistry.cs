@@ -98,4 +98,15 @@ public sealed class MessageTypeRegistry
         _ids[type] = id;
         _types[id] = type;
     }
+
+    // Until assembly-wide registration lands here, hosting registers configured assemblies through this.
+    internal MessageTypeRegistry AddFromAssembly(System.Reflection.Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t.IsDefined(typeof(MessagePack.MessagePackObjectAttribute), false) && !t.IsAbstract && !t.ContainsGenericParameters))
+        {
+            if (!_ids.ContainsKey(type))
+                Add(type);
+        }
+        return this;
+    }
 }

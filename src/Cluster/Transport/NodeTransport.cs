@@ -134,7 +134,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
     {
         if (_connections.TryGetValue(peer, out var connection))
         {
-            connection.Close("disconnected by this node", graceful: true);
+            connection.Close(NodeDownReason.Disconnected, "disconnected by this node", graceful: true);
             await connection.Completion;
         }
     }
@@ -152,7 +152,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
                 return "already connected";
             if (existing.PeerIncarnation > incarnation)
                 return $"a newer incarnation of {peer} is connected (two nodes with one name?)";
-            existing.Close("replaced by a newer incarnation of the node");
+            existing.Close(NodeDownReason.Replaced, "replaced by a newer incarnation of the node");
         }
         // Both dialed at once: the smaller name's dial wins on both ends. A dial of ours that has been pending for
         // half the connect timeout is stalled, not racing: then the peer's dial is let in rather than refused for ever.
@@ -183,21 +183,24 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         return true;
     }
 
-    public void OnClosed(PeerConnection connection, string reason)
+    public void OnClosed(PeerConnection connection, NodeDownReason kind, string reason)
     {
         // A connection replaced by a newer incarnation's is no longer in the table, but its node still went down.
         _connections.TryRemove(new(connection.Peer, connection));
         if (!connection.Registered)
             return;
         _logger.LogInformation("Disconnected from node {Peer}: {Reason}.", connection.Peer, reason);
-        _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, reason));
+        _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, kind, reason));
     }
+
+    /// <summary>Tells every connected peer that this node is leaving (the Leaving frame comes with the drain work).</summary>
+    public Task AnnounceLeavingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
         var closing = _connections.Values.ToList();
         foreach (var connection in closing)
-            connection.Close("node stopping", graceful: true);
+            connection.Close(NodeDownReason.Disconnected, "node stopping", graceful: true);
         await Task.WhenAll(closing.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         if (_server is not null)
         {

@@ -35,6 +35,7 @@ internal sealed partial class PeerConnection : IReplySink
     private long _lastReceived = Environment.TickCount64;
     private long _lastSent = Environment.TickCount64;
     private string? _closeReason;
+    private NodeDownReason _closeKind;
     private int _closed;
 
     public PeerConnection(Node node, NodeTransport transport, NodeName peer, ulong peerIncarnation, bool dialed,
@@ -76,7 +77,7 @@ internal sealed partial class PeerConnection : IReplySink
         var writing = Task.Run(WriteLoopAsync);
         var beating = Task.Run(HeartbeatLoopAsync);
         await Task.WhenAny(reading, writing, beating);
-        Close(_closeReason ?? "connection ended");
+        Close(NodeDownReason.ConnectionLost, _closeReason ?? "connection ended");
         try
         {
             // After a goodbye, give the peer a moment to read it and end the stream itself, so that it sees a
@@ -92,14 +93,15 @@ internal sealed partial class PeerConnection : IReplySink
         await Task.WhenAll(reading, beating).ContinueWith(static _ => { }, TaskScheduler.Default);
         _resources?.Dispose();
         CleanUp();
-        _transport.OnClosed(this, _closeReason!);
+        _transport.OnClosed(this, _closeKind, _closeReason!);
     }
 
     /// <summary>Closes the connection. A graceful close says goodbye first, so the peer sees this node leave at once.</summary>
-    public void Close(string reason, bool graceful = false)
+    public void Close(NodeDownReason kind, string reason, bool graceful = false)
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
             return;
+        _closeKind = kind;
         _closeReason = reason;
         _outbox.Writer.TryComplete();
         if (!graceful)
@@ -182,7 +184,7 @@ internal sealed partial class PeerConnection : IReplySink
         }
         catch (Exception e) when (e is OperationCanceledException or RpcException or IOException or InvalidOperationException)
         {
-            Close($"write failed: {e.Message}");
+            Close(NodeDownReason.ConnectionLost, $"write failed: {e.Message}");
         }
     }
 
@@ -241,13 +243,13 @@ internal sealed partial class PeerConnection : IReplySink
                     case Frame.BodyOneofCase.Heartbeat:
                         break;
                     case Frame.BodyOneofCase.Goodbye:
-                        Close($"node said goodbye ({frame.Goodbye.Reason})");
+                        Close(NodeDownReason.Goodbye, $"node said goodbye ({frame.Goodbye.Reason})");
                         return;
                     default:
                         throw new ProtocolViolationException($"unexpected {frame.BodyCase} frame after the handshake");
                 }
             }
-            Close("the peer closed the stream");
+            Close(NodeDownReason.ConnectionLost, "the peer closed the stream");
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -255,11 +257,11 @@ internal sealed partial class PeerConnection : IReplySink
         catch (Exception e) when (e is ProtocolViolationException or MessagePackSerializationException or FormatException or EndOfStreamException or ArgumentException or InvalidCastException or OverflowException)
         {
             _logger.LogWarning("Closing the connection to {Peer}: it sent bad data ({Reason}).", Peer, e.Message);
-            Close($"bad data from the peer: {e.Message}");
+            Close(NodeDownReason.ConnectionLost, $"bad data from the peer: {e.Message}");
         }
         catch (Exception e) when (e is RpcException or IOException or InvalidOperationException)
         {
-            Close($"read failed: {e.Message}");
+            Close(NodeDownReason.ConnectionLost, $"read failed: {e.Message}");
         }
     }
 
@@ -276,7 +278,7 @@ internal sealed partial class PeerConnection : IReplySink
                 if (silent > options.FailureThreshold)
                 {
                     _logger.LogWarning("Node {Peer} has been silent for {Silent:0} ms; declaring it down.", Peer, silent.TotalMilliseconds);
-                    Close($"silent for {silent.TotalMilliseconds:0} ms");
+                    Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent.TotalMilliseconds:0} ms");
                     return;
                 }
                 if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)

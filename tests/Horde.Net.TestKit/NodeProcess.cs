@@ -15,11 +15,12 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public NodeName Name { get; }
 
-    public static async Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie)
+    /// <summary>Starts the node; <paramref name="arguments"/> pick extra modes of Horde.Net.TestNode (see its Program.cs).</summary>
+    public static async Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie, IEnumerable<string>? arguments = null)
     {
         var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
         var dll = Path.Combine(AppContext.BaseDirectory, "Horde.Net.TestNode.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, node.ToString(), cookie])
+        var start = new ProcessStartInfo("dotnet", [dll, node.ToString(), cookie, .. arguments ?? []])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -15,6 +15,8 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
     private readonly Dictionary<Pid, MonitorRef> _watched = [];
     private readonly Dictionary<NodeName, (ulong Incarnation, Timer Timer)> _expiring = [];
 
+    private static readonly TimeSpan MembersRetry = TimeSpan.FromMilliseconds(250);
+
     private TimeSpan Grace => registry.Options.NodeDownGrace ?? Node.Options.FailureThreshold;
 
     protected override ValueTask InitAsync()
@@ -120,26 +122,43 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
             Self.Send(new RegistryMembersCheck());
     }
 
-    /// <summary>With a fixed member list: the replicas sync with the members' replicas only.</summary>
+    /// <summary>
+    /// With a fixed member list: the replicas sync with the members' replicas only (a node not on the list, with none).
+    /// A member whose registry has not started yet is looked for again shortly.
+    /// </summary>
     private async Task ApplyMembersAsync()
     {
         var members = registry.Options.Members!;
+        var names = new List<Pid>();
+        var metas = new List<Pid>();
+        var missing = false;
         try
         {
-            var names = new List<Pid>();
-            var metas = new List<Pid>();
-            foreach (var member in members.Where(m => m != Node.Name && Node.ConnectedNodes.Contains(m)))
+            if (members.Contains(Node.Name))
             {
-                if (await Node.WhereIsAsync(member, registry.ReplicaName) is { } names1)
-                    names.Add(names1);
-                if (await Node.WhereIsAsync(member, registry.ReplicaName + ".meta") is { } meta)
-                    metas.Add(meta);
+                foreach (var member in members.Where(m => m != Node.Name && Node.ConnectedNodes.Contains(m)))
+                {
+                    var found = await Node.WhereIsAsync(member, registry.ReplicaName);
+                    var meta = await Node.WhereIsAsync(member, registry.ReplicaName + ".meta");
+                    missing |= found is null || meta is null;
+                    if (found is not null && meta is not null)
+                    {
+                        names.Add(found);
+                        metas.Add(meta);
+                    }
+                }
             }
             await registry.SetNeighboursAsync(names, metas);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or ProcessExitedException)
         {
-            Logger.LogDebug("Registry {Registry}: finding the members' replicas failed ({Reason}); trying again on the next node event", registry.Name, e.Message);
+            Logger.LogDebug("Registry {Registry}: finding the members' replicas failed ({Reason})", registry.Name, e.Message);
+            missing = true;
+        }
+        if (missing)
+        {
+            var self = Self;
+            _ = Task.Delay(MembersRetry).ContinueWith(_ => self.Send(new RegistryMembersCheck()), TaskScheduler.Default);
         }
     }
 }

@@ -59,10 +59,10 @@ public sealed class HordeCrdtNode : IAsyncDisposable
         Replica.SetNeighboursAsync(nodes.Where(n => n != this).Select(n => Node.Resolve(n.Replica.Pid)), WriteTimeout);
 
     /// <summary>Puts the entries into the map in one local write (replication is the replica's job).</summary>
-    public Task MergeAsync(IReadOnlyList<KeyValuePair<string, string>> entries) => Replica.MergeAsync(entries, WriteTimeout);
+    public Task MergeAsync(IReadOnlyList<KeyValuePair<string, string>> entries) => Replica.MergeAsync(entries, timeout: WriteTimeout);
 
     /// <summary>Puts one entry.</summary>
-    public Task PutAsync(string key, string value) => Replica.PutAsync(key, value, WriteTimeout);
+    public Task PutAsync(string key, string value) => Replica.PutAsync(key, value, timeout: WriteTimeout);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

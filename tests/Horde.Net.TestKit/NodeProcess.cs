@@ -28,8 +28,9 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie) =>
-        StartAsync(NodeName.Create(name, "127.0.0.1", TestCluster.FreePort()), cookie);
+    /// <summary>Starts a test node on a free port; <paramref name="mode"/> picks extra modes of Horde.Net.TestNode (see its Program.cs).</summary>
+    public static Task<NodeProcess> StartAsync(string name, string cookie = TestCluster.Cookie, params string[] mode) =>
+        StartAsync(NodeName.Create(name, "127.0.0.1", TestCluster.FreePort()), cookie, mode);
 
     /// <summary>Starts a test node named <paramref name="node"/> (again, after a kill); <paramref name="mode"/> adds its arguments, e.g. <c>replica map</c>.</summary>
     public static Task<NodeProcess> StartAsync(NodeName node, string cookie = TestCluster.Cookie, params string[] mode) =>

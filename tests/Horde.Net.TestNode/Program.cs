@@ -1,4 +1,4 @@
-// Usage: Horde.Net.TestNode <name@host:port> <cookie> [replica <map name>]
+// Usage: Horde.Net.TestNode <name@host:port> <cookie> [replica <map name>] [--registry <name> <count>]
 //        Horde.Net.TestNode host     (everything else from Horde__... environment variables; see HostMode)
 // The first form starts a node with a process registered as "echo" that answers a string call with the same string,
 // prints READY, and runs until its standard input closes (or it is killed, which is what tests do to it).
@@ -7,6 +7,7 @@
 // "(none)"), "count" (the number of keys), "stats" (neighbours and message counts).
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
+using Horde.Net.Registry;
 using Horde.Net.TestNode;
 
 if (args is ["host", ..])
@@ -22,10 +23,12 @@ var options = new NodeOptions
     FailureThreshold = args.Length >= 3 && args[2] == "replica" ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(1),
 };
 options.MessageTypes.AddCrdt();
+options.MessageTypes.AddRegistry();
 var node = new Node(options, new StderrLogging());
 await node.ListenAsync();
 await node.StartAsync(() => new Echo(), new StartOptions { Name = "echo" });
 var replica = args.Length >= 4 && args[2] == "replica" ? await Replica<string, string>.StartAsync(node, args[3]) : null;
+await RegistryMode.StartAsync(node, args);
 Console.WriteLine("READY");
 // Console reads block their thread (ReadLineAsync too): on a thread of its own, so that the pool stays free for the node.
 while (await Task.Factory.StartNew(Console.In.ReadLine, TaskCreationOptions.LongRunning) is { } line && replica is not null)

@@ -1,0 +1,32 @@
+using Horde.Net.Cluster.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Horde.Net.Registry.Hosting;
+
+/// <summary>Adds registries to Horde.Net in a host: <c>services.AddHorde(horde => horde.AddRegistry("orders"))</c>.</summary>
+public static class RegistryHordeBuilderExtensions
+{
+    /// <summary>Adds the registry <paramref name="name"/> with text values.</summary>
+    /// <inheritdoc cref="AddRegistry{TValue}(HordeBuilder, string, RegistryOptions?)"/>
+    public static HordeBuilder AddRegistry(this HordeBuilder horde, string name, RegistryOptions? options = null) =>
+        horde.AddRegistry<string>(name, options);
+
+    /// <summary>
+    /// Adds the registry <paramref name="name"/>: it starts when the node has started, and resolves as
+    /// <see cref="IHordeRegistries"/>.Get or as a <see cref="HordeRegistry{TValue}"/> keyed by its name. Registers the
+    /// registry's message types.
+    /// </summary>
+    public static HordeBuilder AddRegistry<TValue>(this HordeBuilder horde, string name, RegistryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(horde);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        horde.Services.TryAddSingleton<HordeRegistries>();
+        horde.Services.TryAddSingleton<IHordeRegistries>(sp => sp.GetRequiredService<HordeRegistries>());
+        horde.Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IHordeRegistries>().Get<TValue>(name));
+        return horde
+            .MessageTypes(types => types.AddRegistry())
+            .OnNodeStarted(async (sp, node, _) =>
+                sp.GetRequiredService<HordeRegistries>().Add(await HordeRegistry.StartAsync<TValue>(node, name, options)));
+    }
+}

@@ -44,27 +44,8 @@ internal sealed class ReplicaHost<TKey, TValue>(ReplicaOptions options, IReplica
     }
 
     /// <summary>Calls each subscriber on its own, so that one that throws neither stops the others nor the replica.</summary>
-    public void Raise(IReadOnlyList<Diff<TKey, TValue>> diffs)
-    {
-        if (Changed is not { } handlers)
-        {
-            return;
-        }
-
-        foreach (var subscriber in handlers.GetInvocationList())
-        {
-            try
-            {
-                ((Action<IReadOnlyList<Diff<TKey, TValue>>>)subscriber)(diffs);
-            }
-#pragma warning disable CA1031 // a subscriber's failure is the subscriber's; the replica logs it and goes on
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                _current?.OnHandlerFailed(e);
-            }
-        }
-    }
+    public void Raise(IReadOnlyList<Diff<TKey, TValue>> diffs) =>
+        Subscribers.RaiseEach(Changed, diffs, e => _current?.OnHandlerFailed(e));
 
     /// <summary>Subscribers saw the old incarnation's state; tell them how the restored one differs, so they miss nothing.</summary>
     private void RaiseRestartDiffs(IReadOnlyDictionary<TKey, TValue> before, IReadOnlyDictionary<TKey, TValue> after)

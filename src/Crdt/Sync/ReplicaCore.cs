@@ -431,26 +431,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
     }
 
     /// <summary>
-    /// Calls each subscriber on its own: one that throws is logged and the others still run, and the change (already
-    /// made) stands, so a faulty handler can neither fail a write nor stop the replica.
+    /// A subscriber that throws is logged and the others still run, and the change (already made) stands, so a faulty
+    /// handler can neither fail a write nor stop the replica.
     /// </summary>
-    private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs)
-    {
-        foreach (var subscriber in handler.GetInvocationList())
+    private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs) =>
+        Subscribers.RaiseEach<IReadOnlyList<Diff<TKey, TValue>>>(handler, diffs, e =>
         {
-            try
-            {
-                ((Action<IReadOnlyList<Diff<TKey, TValue>>>)subscriber)(diffs);
-            }
-#pragma warning disable CA1031 // a subscriber's failure is the subscriber's; the replica logs it and goes on
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Stats.HandlerFailures++;
-                _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
-            }
-        }
-    }
+            Stats.HandlerFailures++;
+            _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
+        });
 
     private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
 

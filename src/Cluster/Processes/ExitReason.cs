@@ -44,7 +44,10 @@ public sealed class ExitReason : IEquatable<ExitReason>
     /// True for <c>normal</c> and <c>shutdown</c> (with or without detail): a transient child that exits so is not restarted,
     /// and a crash report is not logged.
     /// </summary>
-    public bool IsNormal => Kind is "normal" or "shutdown";
+    public bool IsNormal => Kind is "normal" or "shutdown" or "moved";
+
+    /// <summary>True for <see cref="Moved(Pid)"/>: the process handed its state and messages to a successor.</summary>
+    public bool IsMoved => Kind == "moved";
 
     /// <summary>A process that crashed with <paramref name="exception"/>.</summary>
     public static ExitReason Error(Exception exception)
@@ -55,6 +58,16 @@ public sealed class ExitReason : IEquatable<ExitReason>
 
     /// <summary>A shutdown with a detail, OTP's <c>{shutdown, Detail}</c>: normal for restart purposes.</summary>
     public static ExitReason ShutdownWith(string detail) => new("shutdown", detail);
+
+    /// <summary>
+    /// The process moved: its state and its messages went to <paramref name="successor"/> (kind <c>moved</c>, the
+    /// successor's pid as detail). Normal for restart purposes: a moved child is not restarted where it was.
+    /// </summary>
+    public static ExitReason Moved(Pid successor)
+    {
+        ArgumentNullException.ThrowIfNull(successor);
+        return new("moved", successor.ToString());
+    }
 
     /// <summary>A reason of the user's own kind, for example <c>name_conflict</c>.</summary>
     public static ExitReason Custom(string kind, string? detail = null)

@@ -17,4 +17,12 @@ public sealed record StartOptions
 
     /// <summary>For a root process: how long the node's shutdown waits for its terminate before killing it. 5 s by default.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A handed-off or checkpointed state (as <see cref="Suspension.State"/> or <see cref="Node.CaptureStateAsync(Pid, TimeSpan?)"/>
+    /// gave it): a <see cref="GenServer{TState}"/> starts with its <see cref="GenServer{TState}.State"/> read from these
+    /// bytes instead of <c>InitialState()</c>, before the rest of its init and before any message. Any other process fails
+    /// to start with <see cref="ProcessStartException"/>, as does one whose state the bytes do not deserialize to.
+    /// </summary>
+    public ReadOnlyMemory<byte>? RestoredState { get; init; }
 }

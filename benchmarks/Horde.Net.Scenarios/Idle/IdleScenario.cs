@@ -26,15 +26,7 @@ public static class IdleScenario
             var nodes = new List<HordeCrdtNode>();
             try
             {
-                for (var i = 0; i < count; i++)
-                    nodes.Add(await HordeCrdtNode.StartAsync($"idle{i}"));
-                for (var i = 0; i < count; i++)
-                {
-                    for (var j = i + 1; j < count; j++)
-                        await nodes[i].ConnectAsync(nodes[j]);
-                }
-                foreach (var node in nodes)
-                    await node.SetNeighboursAsync(nodes);
+                await HordeCrdtNode.StartMeshAsync("idle", count, nodes);
                 await nodes[0].PutAsync("warm", "up");
                 await ConvergenceScenario.WaitUntilAsync(() => Task.FromResult(nodes.All(n => n.Replica.TryGetValue("warm", out _))), "the warm-up write never reached every node");
 

@@ -7,6 +7,7 @@ using Horde.Net.Scenarios.Remote;
 //   remote [--lib akka,proto] [--messages 300000] [--calls 20000]
 //   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde]   (an empty list skips that part; --lib horde skips Akka)
 //   registry [--names 10000] [--calls 5000] [--lookup-seconds 2]
+//   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
 var options = new CommandLine(args);
@@ -51,6 +52,11 @@ async Task<int> RunAsync()
                     withAkka: options.Get("lib", "akka,horde").Contains("akka", StringComparison.Ordinal)));
                 return 0;
             }
+        case "idle":
+            results.WriteLine(await Horde.Net.Scenarios.Idle.IdleScenario.RunAsync(
+                [.. options.Get("nodes", "3,20").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
+                TimeSpan.FromSeconds(options.GetInt("warmup", 15)), TimeSpan.FromSeconds(options.GetInt("seconds", 10))));
+            return 0;
         case "registry":
             results.WriteLine(await Horde.Net.Scenarios.Registry.RegistryScenario.RunAsync(
                 options.GetInt("names", 10_000), options.GetInt("calls", 5_000), TimeSpan.FromSeconds(options.GetInt("lookup-seconds", 2))));
@@ -68,7 +74,7 @@ async Task<int> RunAsync()
                 return 0;
             }
         default:
-            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000]");
+            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000] | idle [--nodes 3,20] [--warmup 15] [--seconds 10]");
             return 2;
     }
 }

@@ -9,13 +9,22 @@ namespace Horde.Net.Benchmarks.Crdt;
 /// (1 ms one-way latency, every message really encoded). Reports, per node, idle sync messages and bytes per
 /// second, and the time for one write to reach every replica; the same for a full mesh where every replica
 /// syncs with every other each interval (Horde's shape), for contrast. Also the delta_crdt_ex #45 transfer.
-/// Run: dotnet run -c Release --project benchmarks/Horde.Net.Benchmarks -- crdt-sim [sizes...]
+/// Run: dotnet run -c Release --project benchmarks/Horde.Net.Benchmarks -- crdt-sim [sizes...] (or crdt-sim fresh: only the fresh replica)
 /// </summary>
 public static class CrdtSimulation
 {
     /// <summary>Runs the simulations and prints a table.</summary>
     public static void Run(string[] args)
     {
+        if (args is ["fresh", ..])
+        {
+            // Only the fresh-replica transfers: the quick loop for work on the repair path.
+            FreshReplica(10_000);
+            FreshReplica(100_000);
+            FreshReplica(100_000);
+            return;
+        }
+
         var sizes = args.Length > 0 ? args.Select(int.Parse).ToArray() : [10, 50, 100, 200];
         Console.WriteLine("| replicas | topology | neighbours/node | idle msgs/node/s | idle bytes/node/s | one write on all: median ms (max) | msgs/node per write | wall s |");
         Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|");
@@ -87,14 +96,16 @@ public static class CrdtSimulation
 
         var putSeconds = wall.Elapsed.TotalSeconds;
         wall.Restart();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var fresh = cluster.Add();
         var start = cluster.NowMs;
         var ok = cluster.RunUntil(start + 600_000, () => fresh.Count == keys && cluster.Converged());
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var bytes = cluster.Network.BytesSent.Values.Sum();
         var messages = cluster.Network.MessagesSent.Values.Sum();
         Console.WriteLine(
             $"fresh replica receives {keys:N0} keys (default max_sync_size {new ReplicaOptions().MaxSyncSize}): {(ok ? "all" : "NOT all")} " +
             $"{fresh.Count:N0} received, original keeps {original.Count:N0}; simulated {cluster.NowMs - start} ms at 1 ms latency; " +
-            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts; bytes by kind: {string.Join(", ", cluster.Network.BytesByKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1e3:F0} kB"))}");
+            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s (CPU {cpu.TotalSeconds:F2} s, GC included) for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts; bytes by kind: {string.Join(", ", cluster.Network.BytesByKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1e3:F0} kB"))}");
     }
 }

@@ -90,15 +90,7 @@ public static class HordeConvergenceScenario
         var all = new List<HordeCrdtNode>();
         try
         {
-            for (var i = 0; i < nodes; i++)
-                all.Add(await HordeCrdtNode.StartAsync($"crdt{i}"));
-            for (var i = 0; i < nodes; i++)
-            {
-                for (var j = i + 1; j < nodes; j++)
-                    await all[i].ConnectAsync(all[j]);
-            }
-            foreach (var node in all)
-                await node.SetNeighboursAsync(all);
+            await HordeCrdtNode.StartMeshAsync("crdt", nodes, all);
 
             // The warm-up write also waits until every replica has been introduced to its neighbours.
             return await ConvergenceScenario.SampleWritesAsync(nodes, writes, key => WriteAndWaitAsync(all, key), Log);

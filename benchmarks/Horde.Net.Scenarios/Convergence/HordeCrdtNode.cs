@@ -47,6 +47,23 @@ public sealed class HordeCrdtNode : IAsyncDisposable
         return new HordeCrdtNode(node, replica, proxy);
     }
 
+    /// <summary>
+    /// Starts <paramref name="count"/> nodes into <paramref name="nodes"/> (which the caller disposes, also when this
+    /// fails part way), connects every pair and makes every replica a neighbour of every other.
+    /// </summary>
+    public static async Task StartMeshAsync(string prefix, int count, List<HordeCrdtNode> nodes)
+    {
+        for (var i = 0; i < count; i++)
+            nodes.Add(await StartAsync($"{prefix}{i}"));
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = i + 1; j < count; j++)
+                await nodes[i].ConnectAsync(nodes[j]);
+        }
+        foreach (var node in nodes)
+            await node.SetNeighboursAsync(nodes);
+    }
+
     /// <summary>Connects this node to <paramref name="other"/> (through the other's proxy).</summary>
     public async Task ConnectAsync(HordeCrdtNode other)
     {

@@ -80,7 +80,7 @@ public sealed class Replica<TKey, TValue>
     /// <param name="options">Sync settings; the defaults of delta_crdt (200 ms interval, 200 keys per message).</param>
     /// <param name="storage">Persists and restores the state.</param>
     /// <param name="start">Name and parent of the process.</param>
-    /// <param name="tickInterval">How often the process lets the sync protocol act; 50 ms by default.</param>
+    /// <param name="tickInterval">The shortest time between two wakes of the replica's timer, which fires only when the sync protocol has something due (a round, a resend, a timeout); 50 ms by default.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public static async Task<Replica<TKey, TValue>> StartAsync(Node node, ReplicaOptions? options = null, IReplicaStorage? storage = null,
         StartOptions? start = null, TimeSpan? tickInterval = null)
@@ -102,7 +102,7 @@ public sealed class Replica<TKey, TValue>
     /// <param name="options">Sync settings.</param>
     /// <param name="storage">Persists and restores the state across restarts.</param>
     /// <param name="parent">Links the replica's supervisor to this process; a root of the node if null.</param>
-    /// <param name="tickInterval">How often the process lets the sync protocol act; 50 ms by default.</param>
+    /// <param name="tickInterval">The shortest time between two wakes of the replica's timer, which fires only when the sync protocol has something due (a round, a resend, a timeout); 50 ms by default.</param>
     /// <exception cref="NameTakenException">Another process holds the name on this node.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     public static async Task<Replica<TKey, TValue>> StartAsync(Node node, string name, ReplicaOptions? options = null, IReplicaStorage? storage = null,

@@ -37,17 +37,25 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
         Core = new ReplicaCore<TKey, TValue>(host.Options, this, host.Storage, logger: Logger, meterFactory: Node.MeterFactory);
         Core.Changed += host.Raise;
         var self = Self;
-        _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, host.TickInterval, host.TickInterval);
+        _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, Timeout.Infinite, Timeout.Infinite);
         if (host.Name is not null)
         {
             StartDiscovery(host.Name);
         }
 
         host.Started(this);
+        ScheduleWake();
         return default;
     }
 
     protected override ValueTask<object?> HandleCallAsync(object message)
+    {
+        var result = Handle(message);
+        ScheduleWake();
+        return result;
+    }
+
+    private ValueTask<object?> Handle(object message)
     {
         switch (message)
         {
@@ -71,7 +79,9 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
         switch (message)
         {
             case ReplicaTick:
-                Core.OnTick(Now);
+                _lastTickMs = Now;
+                _wakeAtMs = long.MinValue; // the timer fired: the next wake must be set again
+                Core.OnTick(_lastTickMs);
                 RetryHellos();
                 CheckWaiters();
                 break;
@@ -93,6 +103,7 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
                 OnDiscoveryMessage(message);
                 break;
         }
+        ScheduleWake();
         return default;
     }
 

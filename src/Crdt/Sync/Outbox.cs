@@ -71,6 +71,12 @@ internal sealed class Outbox(ulong firstSeq, int limit)
         return count;
     }
 
+    /// <summary>Whether deltas are queued that were never sent (the next flush ships them).</summary>
+    public bool HasUnsent => _sent < _items.Count;
+
+    /// <summary>When <see cref="Resend"/> next has something to do: never while everything sent is acknowledged.</summary>
+    public long NextResendMs(int resendAfterMs) => _head == _sent ? long.MaxValue : LastSendMs + ((long)resendAfterMs * _backoff);
+
     /// <summary>
     /// Sends again everything sent but not acknowledged, once the last send is older than
     /// <paramref name="resendAfterMs"/>; the wait doubles (up to 32 times) while no acknowledgement comes, so a

@@ -15,8 +15,8 @@ namespace Horde.Net.Crdt.Sync;
 /// <para>
 /// Host contract. One owner (a process, an actor, a simulation loop) calls every mutating member serially:
 /// the writes (<see cref="Put"/>, <see cref="Delete"/>, <see cref="Merge"/>, <see cref="Drop"/>),
-/// <see cref="OnMessage(ulong, SyncMessage, long, long)"/> for each message received, <see cref="OnTick"/> periodically (every few tens of
-/// milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncInterval"/>),
+/// <see cref="OnMessage(ulong, SyncMessage, long, long)"/> for each message received, <see cref="OnTick"/> when <see cref="NextWakeMs"/> says work is due (or
+/// periodically, every few tens of milliseconds; it runs rounds every <see cref="ReplicaOptions.SyncInterval"/>),
 /// <see cref="SetNeighbours"/> when the set of peer replicas changes, <see cref="Flush"/> after a batch of writes
 /// (ships their deltas now rather than at the next tick) and <see cref="Close"/> on shutdown. Outgoing messages
 /// go to the <see cref="ISyncTransport"/> given at construction; visible changes are raised, in order and after
@@ -303,6 +303,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
+        Stats.Ticks++;
         _lastNowMs = nowMs;
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)

@@ -15,6 +15,9 @@ public sealed class SyncStats
     /// <summary>Key deltas or key contents received.</summary>
     public long KeysReceived { get; internal set; }
 
+    /// <summary>Calls of <c>OnTick</c>: how often the host woke the replica (an idle replica process wakes only for its rounds).</summary>
+    public long Ticks { get; internal set; }
+
     /// <summary>Anti-entropy rounds started (root hashes sent).</summary>
     public long Rounds { get; internal set; }
 

@@ -89,12 +89,12 @@ public sealed partial class HordeRegistry<TValue>
 
     /// <summary>The holder and value of <paramref name="name"/>, or null if it is not registered or its holder is known dead. Local; no network call.</summary>
     public RegistryEntry<TValue>? Lookup(string name) =>
-        _names.TryGetValue(name, out var entry) && _node.IsReachable(entry.Pid) ? entry : null;
+        _names.TryGetValue(name, out var entry) && IsLive(entry.Pid) ? entry : null;
 
     /// <summary>The holder and value of <paramref name="name"/>, if registered and not known dead. Local; no network call.</summary>
     public bool TryLookup(string name, out RegistryEntry<TValue> entry)
     {
-        if (_names.TryGetValue(name, out entry!) && _node.IsReachable(entry.Pid))
+        if (_names.TryGetValue(name, out entry!) && IsLive(entry.Pid))
             return true;
         entry = null!;
         return false;
@@ -133,7 +133,7 @@ public sealed partial class HordeRegistry<TValue>
         var found = new List<KeyValuePair<string, RegistryEntry<TValue>>>();
         foreach (var (name, entry) in _names.View)
         {
-            if (_node.IsReachable(entry.Pid) && predicate(name, entry.Pid, entry.Value))
+            if (IsLive(entry.Pid) && predicate(name, entry.Pid, entry.Value))
                 found.Add(new(name, entry));
         }
         return found;

@@ -22,6 +22,7 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
     protected override ValueTask InitAsync()
     {
         Node.MonitorNodes(Self);
+        registry.RefreshConnected(); // after subscribing: a node that connects from now on sends a NodeUp
         if (registry.Options.Members is not null)
             Self.Send(new RegistryMembersCheck());
         return default;
@@ -91,6 +92,7 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
 
     private void OnNodeDown(NodeDown down)
     {
+        registry.RefreshConnected();
         if (registry.Options.Members is not null)
             Self.Send(new RegistryMembersCheck());
         if (down.Reason is NodeDownReason.Goodbye or NodeDownReason.Replaced or NodeDownReason.HeartbeatTimeout || Grace <= TimeSpan.Zero)
@@ -110,6 +112,7 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
 
     private void OnNodeUp(NodeUp up)
     {
+        registry.RefreshConnected();
         if (_expiring.Remove(up.Node, out var pending))
         {
             pending.Timer.Dispose();

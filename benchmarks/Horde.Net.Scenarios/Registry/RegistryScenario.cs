@@ -15,9 +15,8 @@ namespace Horde.Net.Scenarios.Registry;
 public static class RegistryScenario
 {
     private const string Cookie = "scenario-cookie";
-    private const int InFlight = 256;
 
-    public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor)
+    public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor, int inFlight)
     {
         var nodes = new List<Node>();
         var registries = new List<HordeRegistry<string>>();
@@ -43,8 +42,8 @@ public static class RegistryScenario
                 holders.Add(await nodes[0].StartAsync(() => new Pong()));
             var keys = Enumerable.Range(0, names).Select(i => $"name-{i}").ToArray();
 
-            // Registers, InFlight at a time (each waits for both peers' acknowledgement before it answers).
-            using var window = new SemaphoreSlim(InFlight);
+            // Registers, inFlight at a time (each waits for both peers' acknowledgement before it answers).
+            using var window = new SemaphoreSlim(inFlight);
             var clock = Stopwatch.StartNew();
             var results = await Task.WhenAll(keys.Select(async (key, i) =>
             {
@@ -93,7 +92,7 @@ public static class RegistryScenario
             var byName = await TimeCallsAsync(calls, i => reader.CallAsync<int>(keys[0], new Ping(i)));
 
             var table = new StringBuilder();
-            table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names registered on one node, {InFlight} in flight at a time.");
+            table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names registered on one node, {inFlight:N0} in flight at a time.");
             table.AppendLine();
             table.AppendLine("| work | Horde.Net |");
             table.AppendLine("|---|---|");

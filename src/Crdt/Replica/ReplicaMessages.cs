@@ -40,6 +40,12 @@ public static class CrdtMessageTypes
 
 internal sealed record ReplicaTick;
 
+/// <summary>Ships the deltas queued by the writes handled since the last one (see ReplicaProcess.RequestFlush).</summary>
+internal sealed record ReplicaFlush
+{
+    public static readonly ReplicaFlush Instance = new();
+}
+
 /// <summary>A write run on the replica's process: returns whether it wrote, and waits for <paramref name="Level"/>.</summary>
 internal sealed record ReplicaWrite<TKey, TValue>(Func<ReplicaCore<TKey, TValue>, bool> Apply, WriteLevel Level, TimeSpan Timeout)
     where TKey : notnull;

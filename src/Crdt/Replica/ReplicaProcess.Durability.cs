@@ -7,6 +7,7 @@ namespace Horde.Net.Crdt;
 internal sealed partial class ReplicaProcess<TKey, TValue>
 {
     private readonly List<Waiter> _waiters = [];
+    private bool _flushPending;
 
     private ValueTask<object?> Write(ReplicaWrite<TKey, TValue> write)
     {
@@ -21,7 +22,7 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
             // A refused write (too large, a throwing update function) fails the call, not the replica.
             return ReplyError(e);
         }
-        Core.Flush(Now);
+        RequestFlush();
         if (marks is null)
             return Reply(wrote);
 
@@ -33,6 +34,25 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
         waiter.Reply = DeferReply();
         _waiters.Add(waiter);
         return Reply(null); // ignored: the deferred reply answers
+    }
+
+    /// <summary>
+    /// Ships the deltas queued by writes once the writes already in the mailbox have run: concurrent writes leave in
+    /// one batch per neighbour (one encoding, one message, one acknowledgement) instead of one each.
+    /// </summary>
+    private void RequestFlush()
+    {
+        if (_flushPending)
+            return;
+        _flushPending = true;
+        Self.Send(ReplicaFlush.Instance);
+    }
+
+    private void OnFlush()
+    {
+        _flushPending = false;
+        Core.Flush(Now);
+        CheckWaiters();
     }
 
     private void CheckWaiters()

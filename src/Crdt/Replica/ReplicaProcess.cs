@@ -36,6 +36,7 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
         WarmUp.Start();
         Core = new ReplicaCore<TKey, TValue>(host.Options, this, host.Storage, logger: Logger, meterFactory: Node.MeterFactory);
         Core.Changed += host.Raise;
+        Core.DeferFlush = true; // ReplicaFlush ships what the mailbox's writes and messages queued, in one batch
         var self = Self;
         _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, Timeout.Infinite, Timeout.Infinite);
         if (host.Name is not null)
@@ -85,9 +86,12 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
                 RetryHellos();
                 CheckWaiters();
                 break;
+            case ReplicaFlush:
+                OnFlush();
+                break;
             case ReplicaEnvelope envelope:
                 OnEnvelope(envelope);
-                CheckWaiters();
+                RequestFlush();
                 break;
             case ReplicaHello hello:
                 if (hello.Sender is null || hello.ReplicaId == Core.ReplicaId)

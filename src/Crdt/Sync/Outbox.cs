@@ -58,9 +58,19 @@ internal sealed class Outbox(ulong firstSeq, int limit)
         return true;
     }
 
-    /// <summary>Sends what was never sent, in batches of at most <paramref name="batchSize"/> keys.</summary>
-    public int SendNew(ulong to, int batchSize, long nowMs, Action<ulong, SyncMessage> send)
+    /// <summary>
+    /// Sends what was never sent, in batches of at most <paramref name="batchSize"/> keys. With
+    /// <paramref name="holdWhileInFlight"/>, less than a full batch waits while an earlier send is unacknowledged: the
+    /// acknowledgement releases it, so deltas queued during one round trip leave together, and batches grow with the
+    /// write rate instead of one message per write (a lost acknowledgement is covered by <see cref="Resend"/>).
+    /// </summary>
+    public int SendNew(ulong to, int batchSize, long nowMs, Action<ulong, SyncMessage> send, bool holdWhileInFlight = false)
     {
+        if (holdWhileInFlight && _head < _sent && _items.Count - _sent < batchSize)
+        {
+            return 0;
+        }
+
         var count = SendRange(_sent, _items.Count, to, batchSize, send);
         if (count > 0)
         {

@@ -34,6 +34,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
+    /// <summary>
+    /// Set by a host that calls <see cref="Flush"/> itself once its queued messages are handled: a received message
+    /// then only queues what it forwards, so the forwards of many messages leave in one batch; and a flush holds back
+    /// a part batch while the neighbour has not acknowledged the last one (see <see cref="Outbox.SendNew"/>).
+    /// </summary>
+    internal bool DeferFlush { get; set; }
+
     private void Ship(KeyDelta<TKey, TValue> delta)
     {
         if (_outboxes.Count == 0 && !_introductionsPending)

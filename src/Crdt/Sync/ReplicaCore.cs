@@ -278,7 +278,10 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             CountDriftRefusals(from, refusalsBefore);
             Publish(ChangeOrigin.Neighbour);
-            Flush(nowMs);
+            if (!DeferFlush)
+            {
+                Flush(nowMs);
+            }
         }
     }
 
@@ -322,7 +325,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send);
+            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush);
         }
     }
 

@@ -13,7 +13,23 @@ public sealed partial class Node
     /// <exception cref="TimeoutException">The process did not reach a message boundary in time; it goes on running.</exception>
     /// <exception cref="ProcessExitedException">The process is not running here, or exited before it was suspended.</exception>
     /// <exception cref="InvalidOperationException">The process is already suspended, or its state could not be serialized (it goes on running).</exception>
-    public Task<Suspension> SuspendAsync(Pid pid, TimeSpan timeout) => throw new NotImplementedException();
+    public async Task<Suspension> SuspendAsync(Pid pid, TimeSpan timeout)
+    {
+        var process = LocalForHandoff(pid);
+        var suspension = process.RequestSuspend();
+        try
+        {
+            return await suspension.WaitAsync(timeout);
+        }
+        catch (TimeoutException) when (process.TryCancelSuspend())
+        {
+            throw new TimeoutException($"Process {pid} did not finish its current message within {timeout.TotalMilliseconds:0} ms; it was not suspended.");
+        }
+        catch (TimeoutException)
+        {
+            return await suspension; // it reached the boundary as the wait ran out: the suspension stands
+        }
+    }
 
     /// <summary>
     /// Serializes a local <see cref="GenServer{TState}"/>'s state between two messages (queued after those already in its
@@ -24,11 +40,33 @@ public sealed partial class Node
     /// <exception cref="TimeoutException">The process did not get to it in time.</exception>
     /// <exception cref="ProcessExitedException">The process is not running here, or exited first.</exception>
     /// <exception cref="InvalidOperationException">The process is not a <see cref="GenServer{TState}"/>, or its state could not be serialized.</exception>
-    public Task<StateCapture> CaptureStateAsync(Pid pid, TimeSpan? timeout = null) => throw new NotImplementedException();
+    public async Task<StateCapture> CaptureStateAsync(Pid pid, TimeSpan? timeout = null)
+    {
+        var process = LocalForHandoff(pid);
+        if (!process.CanHandOff)
+            throw new InvalidOperationException($"{process.GetType().Name} is not a GenServer<TState>; it has no state to capture.");
+        var wait = timeout ?? TimeSpan.FromSeconds(5);
+        var reply = ReplySource<StateCapture>.Rent(wait, CancellationToken.None);
+        if (!process.Post(new Envelope(EnvelopeKind.Call, CaptureRequest.Instance, reply, reply.CallId)))
+            reply.Fail(reply.CallId, new ProcessExitedException(pid, ExitReason.NoProc));
+        return await reply.Task;
+    }
 
     /// <summary>
     /// A cheap read of a local <see cref="GenServer{TState}"/>'s state version: it grows each time a handler assigns
     /// <see cref="GenServer{TState}.State"/>. Null when the process is not a running GenServer of this node.
     /// </summary>
-    public long? GetStateVersion(Pid pid) => throw new NotImplementedException();
+    public long? GetStateVersion(Pid pid)
+    {
+        ArgumentNullException.ThrowIfNull(pid);
+        return pid.IsOn(this) && TryGetLocal(pid.Serial, out var process) && process.IsAlive && process.CanHandOff ? process.StateVersion : null;
+    }
+
+    private HordeProcess LocalForHandoff(Pid pid)
+    {
+        ArgumentNullException.ThrowIfNull(pid);
+        if (!pid.IsOn(this) || !TryGetLocal(pid.Serial, out var process) || !process.IsAlive)
+            throw new ProcessExitedException(pid, ExitReason.NoProc);
+        return process;
+    }
 }

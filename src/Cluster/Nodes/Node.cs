@@ -59,7 +59,7 @@ public sealed partial class Node : IAsyncDisposable
     /// <param name="options">Name, parent and timeouts.</param>
     /// <param name="cancellationToken">Stops waiting for init; the process is then killed.</param>
     /// <returns>The pid of the running process.</returns>
-    /// <exception cref="ProcessStartException">Init threw, or asked to stop.</exception>
+    /// <exception cref="ProcessStartException">Init threw, or asked to stop, or <see cref="StartOptions.RestoredState"/> was given to a process that is not a <see cref="GenServer{TState}"/> or does not deserialize.</exception>
     /// <exception cref="NameTakenException">The name is registered to another process.</exception>
     /// <exception cref="TimeoutException">Init did not finish within <see cref="StartOptions.InitTimeout"/>.</exception>
     public async Task<Pid> StartAsync(Func<HordeProcess> factory, StartOptions? options = null, CancellationToken cancellationToken = default)
@@ -69,6 +69,14 @@ public sealed partial class Node : IAsyncDisposable
         var process = factory() ?? throw new InvalidOperationException("The process factory returned null.");
         if (process.IsAttached)
             throw new InvalidOperationException($"This {process.GetType().Name} instance was started before; the factory must return a new instance each time.");
+
+        if (options.RestoredState is { } restored)
+        {
+            if (!process.CanHandOff)
+                throw new ProcessStartException(process.GetType(), ExitReason.Error(new InvalidOperationException(
+                    $"{process.GetType().Name} is not a GenServer<TState>; it cannot start from a handed-off state.")));
+            process.SetRestoredState(restored);
+        }
 
         var serial = Interlocked.Increment(ref _nextSerial);
         var pid = new Pid(Name, Incarnation, serial, this, process);

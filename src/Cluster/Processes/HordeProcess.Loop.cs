@@ -24,6 +24,11 @@ public abstract partial class HordeProcess
             FailQueuedCalls(); // raced with death: whoever drained may have missed this one
             return true;
         }
+        if (IsForwarding)
+        {
+            ForwardQueued(); // the process moved: whoever posts carries the message on to the successor
+            return true;
+        }
         if (Volatile.Read(ref _scheduling) == Idle && Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) == Idle)
             Schedule(preferLocal: true);
         return true;
@@ -66,6 +71,7 @@ public abstract partial class HordeProcess
         {
             try
             {
+                RestoreHandedOffState();
                 await InitAsync();
             }
             catch (Exception e)
@@ -122,13 +128,15 @@ public abstract partial class HordeProcess
         {
             for (var handled = 0; handled < Throughput; handled++)
             {
+                if (HoldsMessages())
+                    return; // suspended for a handoff: the scheduling word stays "scheduled" until it is decided
                 if (!_mailbox.TryRead(out var envelope))
                 {
                     // Idle, unless something arrived between the failed read and the state change. The exchange is a full
                     // fence: the peek below cannot be reordered before it, so a writer that saw "scheduled" left an item
-                    // the peek sees.
+                    // the peek sees (and a suspender that saw "scheduled" left a request it sees).
                     Interlocked.Exchange(ref _scheduling, Idle);
-                    if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
+                    if ((_mailbox.IsEmpty && !SuspendPending) || Interlocked.CompareExchange(ref _scheduling, Scheduled, Idle) != Idle)
                         return;
                     continue;
                 }
@@ -234,6 +242,11 @@ public abstract partial class HordeProcess
             case EnvelopeKind.Cast:
                 return HandleCastAsync(envelope.Message);
             case EnvelopeKind.Call:
+                if (envelope.Message is CaptureRequest)
+                {
+                    RunCapture(envelope);
+                    return default;
+                }
                 return DispatchCallAsync(envelope);
             default:
                 if (envelope.Message is StopRequest request)
@@ -304,6 +317,7 @@ public abstract partial class HordeProcess
         _mailbox.Close();
         Volatile.Write(ref _state, Dead);
         _stopping?.Cancel();
+        FailSuspendWaiter(reason);
         // As gen_server's callers, who monitor the server: the call being handled, those answered later and those
         // still queued fail now with the reason, not at their timeouts; a handler still running can no longer answer.
         if (unanswered is not null)
@@ -331,6 +345,11 @@ public abstract partial class HordeProcess
 
     private void FailQueuedCalls()
     {
+        if (IsForwarding)
+        {
+            ForwardQueued(); // a moved process's last messages still go to its successor
+            return;
+        }
         while (_mailbox.TryRead(out var envelope))
             FailCall(envelope);
     }

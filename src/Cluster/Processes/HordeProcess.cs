@@ -76,6 +76,8 @@ public abstract partial class HordeProcess : IThreadPoolWorkItem
 
     internal bool IsAttached => _node is not null;
 
+    internal Node? NodeOrNull => _node;
+
     internal Task<ExitReason> Completion => _completion.Task;
 
     /// <summary>Runs before the first message. An exception here fails the start; the process never runs.</summary>

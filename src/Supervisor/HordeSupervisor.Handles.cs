@@ -19,4 +19,7 @@ public sealed partial class HordeSupervisor
 
     /// <summary>Whether the cluster knows child <paramref name="id"/> (running, moving or restarting). Local.</summary>
     public bool Knows(string id) => _children.TryGetValue(id, out _);
+
+    /// <summary>The version of child <paramref name="id"/>'s last checkpoint in the map, or null. Local.</summary>
+    public long? CheckpointVersion(string id) => _states.TryGetValue(id, out var state) ? state.Version : null;
 }

@@ -9,6 +9,8 @@ namespace Horde.Net.Supervisor;
 // with a hop count; the member that runs it registers it under its id with an epoch, which fences every older instance.
 public sealed partial class HordeSupervisor
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _starting = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Starts the child <paramref name="spec"/> on the member the strategy picks. An id that runs already answers
     /// <see cref="StartChildStatus.AlreadyStarted"/> with its pid: never a second instance. Ordinary failures (no members,
@@ -72,6 +74,23 @@ public sealed partial class HordeSupervisor
     /// </summary>
     private async Task<StartChildResult> StartLocalAsync(HordeChildSpec spec, long epoch, byte[]? state)
     {
+        // One start of an id at a time on this node, so that concurrent ones see each other's instance.
+        var gate = _starting.GetOrAdd(spec.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        try
+        {
+            return await StartLocalOnceAsync(spec, epoch, state);
+        }
+        finally
+        {
+            gate.Release();
+            if (gate.CurrentCount == 1)
+                _starting.TryRemove(new KeyValuePair<string, SemaphoreSlim>(spec.Id, gate));
+        }
+    }
+
+    private async Task<StartChildResult> StartLocalOnceAsync(HordeChildSpec spec, long epoch, byte[]? state)
+    {
         var holder = _registry.Lookup(spec.Id);
         if (holder is not null && (epoch == 0 || holder.Epoch >= epoch))
             return StartChildResult.AlreadyStarted(holder.Pid);
@@ -88,11 +107,11 @@ public sealed partial class HordeSupervisor
         Pid pid;
         try
         {
-            pid = await _node.StartAsync(factory, new StartOptions { RestoredState = state, ShutdownTimeout = spec.ShutdownTimeout });
+            pid = await _node.StartAsync(factory, new StartOptions { RestoredState = state is null ? (ReadOnlyMemory<byte>?)null : state, ShutdownTimeout = spec.ShutdownTimeout });
         }
         catch (Exception e) when (e is ProcessStartException or InvalidOperationException)
         {
-            return StartChildResult.Failed($"Supervisor '{Name}': child '{spec.Id}' failed to start on {_node.Name}: {e.Message}");
+            return StartChildResult.Failed($"Supervisor '{Name}': child '{spec.Id}' failed to start on {_node.Name} (restored state: {state?.Length.ToString() ?? "none"} bytes): {e.Message}");
         }
         var child = new LocalChild(spec, pid, epoch);
         _local[spec.Id] = child;

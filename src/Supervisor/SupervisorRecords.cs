@@ -21,18 +21,27 @@ public enum MemberStatus
 /// <param name="Status">Its status as this node sees it.</param>
 public readonly record struct SupervisorMember(NodeName Node, MemberStatus Status);
 
-/// <summary>A member's own entry in the members map.</summary>
+/// <summary>A member's own entry in the members map (public for the serializer; not for application code).</summary>
+/// <param name="Status">What the member says of itself.</param>
+/// <param name="Incarnation">The node run that wrote it.</param>
 [MessagePackObject]
-internal sealed record MemberRecord([property: Key(0)] MemberStatus Status, [property: Key(1)] ulong Incarnation);
+public sealed record MemberRecord([property: Key(0)] MemberStatus Status, [property: Key(1)] ulong Incarnation);
 
-/// <summary>A child as the cluster knows it: its spec, the node run that owns it and the epoch of its current instance.</summary>
+/// <summary>A child as the cluster knows it: its spec, the node run that owns it and the epoch of its current instance (public for the serializer).</summary>
+/// <param name="Spec">The child's spec.</param>
+/// <param name="Owner">The node that runs it.</param>
+/// <param name="OwnerIncarnation">That node's run.</param>
+/// <param name="Epoch">The current instance's epoch.</param>
 [MessagePackObject]
-internal sealed record ChildRecord(
+public sealed record ChildRecord(
     [property: Key(0)] HordeChildSpec Spec,
     [property: Key(1)] NodeName Owner,
     [property: Key(2)] ulong OwnerIncarnation,
     [property: Key(3)] long Epoch);
 
-/// <summary>A child's state kept in the map: a checkpoint, or a handoff with no peer left. Written only by an instance whose epoch is not older.</summary>
+/// <summary>A child's state kept in the map: a checkpoint, or a handoff with no peer left. Written only by an instance whose epoch is not older (public for the serializer).</summary>
+/// <param name="Epoch">The epoch of the instance that wrote it.</param>
+/// <param name="Version">The state version it holds.</param>
+/// <param name="State">The serialized state.</param>
 [MessagePackObject]
-internal sealed record StateRecord([property: Key(0)] long Epoch, [property: Key(1)] long Version, [property: Key(2)] byte[] State);
+public sealed record StateRecord([property: Key(0)] long Epoch, [property: Key(1)] long Version, [property: Key(2)] byte[] State);

@@ -1,9 +1,19 @@
+using MessagePack;
+
 namespace Horde.Net.Cluster;
 
 // The runtime side of state handoff: suspend a local process between two messages, capture its state, and (through the
 // Suspension) forward what it holds to its successor. The distributed supervisor builds moves and checkpoints on these.
 public sealed partial class Node
 {
+    private MessagePackSerializerOptions? _stateOptions;
+
+    /// <summary>
+    /// <see cref="HordeSerializer.OptionsFor(Node, IFormatterResolver?)"/> made once per node: a resolver made per capture
+    /// would rebuild its formatter cache every time.
+    /// </summary>
+    internal MessagePackSerializerOptions StateOptions => _stateOptions ??= HordeSerializer.OptionsFor(this);
+
     /// <summary>
     /// Suspends a local process: it finishes the message it is handling and then handles no more; its state after that
     /// message is serialized into <see cref="Suspension.State"/>, and every envelope queued or arriving later is held.

@@ -25,7 +25,7 @@ public abstract class GenServer<TState> : HordeProcess
         protected set
         {
             _state = value;
-            Interlocked.Increment(ref _stateVersion);
+            Volatile.Write(ref _stateVersion, _stateVersion + 1); // one writer (the process); readers on other threads
         }
     }
 
@@ -33,7 +33,7 @@ public abstract class GenServer<TState> : HordeProcess
     protected abstract TState InitialState();
 
     /// <summary>How the state is written for handoff and read back by the successor: <see cref="HordeSerializer.OptionsFor"/> by default.</summary>
-    protected virtual MessagePackSerializerOptions StateSerializerOptions => HordeSerializer.OptionsFor(Node);
+    protected virtual MessagePackSerializerOptions StateSerializerOptions => Node.StateOptions;
 
     /// <summary>Sets <see cref="State"/> to <see cref="InitialState"/>, unless it was restored from a handoff. An override must call it.</summary>
     protected override ValueTask InitAsync()
@@ -45,7 +45,7 @@ public abstract class GenServer<TState> : HordeProcess
 
     internal sealed override bool HasState => true;
 
-    internal sealed override long StateVersion => Interlocked.Read(ref _stateVersion);
+    internal sealed override long StateVersion => Volatile.Read(ref _stateVersion);
 
     internal sealed override void RestoreState(ReadOnlyMemory<byte> bytes)
     {

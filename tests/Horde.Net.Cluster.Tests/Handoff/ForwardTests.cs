@@ -31,7 +31,7 @@ public sealed class ForwardTests : IAsyncLifetime
         var suspension = await _cluster[0].SuspendAsync(old, Bound);
         SendPhase(1); // arrive while suspended: held
         var successor = await _cluster[2].StartAsync(() => new Journal(), new StartOptions { RestoredState = suspension.State });
-        suspension.ForwardTo(successor, quietPeriod: TimeSpan.FromSeconds(1));
+        suspension.ForwardTo(successor, quietPeriod: TimeSpan.FromSeconds(2));
         SendPhase(2); // arrive while forwarding
 
         Assert.Equal(ExitReason.Moved(successor), await suspension.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
@@ -63,7 +63,7 @@ public sealed class ForwardTests : IAsyncLifetime
         var successor = await _cluster[2].StartAsync(() => new Journal(), new StartOptions { RestoredState = suspension.State });
         var direct = _cluster[0].Resolve(successor);
         var directCalls = Enumerable.Range(1, Calls).Select(_ => direct.CallAsync<string[]>(new ReadJournal()).AsTask()).ToList();
-        suspension.ForwardTo(successor, quietPeriod: TimeSpan.FromSeconds(1));
+        suspension.ForwardTo(successor, quietPeriod: TimeSpan.FromSeconds(2));
         var later = remote.CallAsync<int>(new Note("remote-later", 1)).AsTask(); // while forwarding
 
         var answers = await Task.WhenAll(held.Append(later)).WaitAsync(Bound);

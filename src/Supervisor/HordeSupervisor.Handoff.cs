@@ -1,0 +1,99 @@
+using Horde.Net.Cluster;
+using Horde.Net.Crdt;
+using Microsoft.Extensions.Logging;
+
+namespace Horde.Net.Supervisor;
+
+// State handoff. On drain each local child, many at a time: suspend it (it finishes its message; later ones are held),
+// give up its name, have the successor (the ring's pick among the members that are not leaving) start from its state
+// with the next epoch and answer, then forward what the old instance holds to the new one. With no member left the
+// state goes to the replicated map, where the next start of the id picks it up.
+public sealed partial class HordeSupervisor
+{
+    private async Task DrainAsync(CancellationToken deadline)
+    {
+        _leaving = true;
+        await MarkSelfAsync(MemberStatus.Leaving);
+        var children = _local.Values.Where(c => !c.Released).ToList();
+        if (children.Count == 0)
+            return;
+        var started = Environment.TickCount64;
+        var moved = 0;
+        try
+        {
+            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Options.HandoffConcurrency, CancellationToken = deadline },
+                async (child, token) =>
+                {
+                    if (await HandOffAsync(child, null, token))
+                        Interlocked.Increment(ref moved);
+                });
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+        }
+        var left = children.Count - moved;
+        if (left > 0)
+            _logger.LogWarning("Supervisor {Supervisor} on {Node}: {Left} of {Count} children were not handed off before the drain deadline; they fall back to crash recovery", Name, _node.Name, left, children.Count);
+        else
+            _logger.LogInformation("Supervisor {Supervisor} on {Node}: handed off {Count} children in {Elapsed} ms", Name, _node.Name, children.Count, Environment.TickCount64 - started);
+    }
+
+    /// <summary>Moves one local child to the successor among <paramref name="members"/> (default: the live members now).</summary>
+    /// <returns>Whether it moved (or its state was parked in the map).</returns>
+    private async Task<bool> HandOffAsync(LocalChild child, IReadOnlyList<NodeName>? members, CancellationToken cancellationToken)
+    {
+        var id = child.Spec.Id;
+        members ??= LiveMembers();
+        var others = members.Where(m => m != _node.Name).ToList();
+        var target = Options.Strategy.ChooseSuccessor(id, others);
+        Suspension suspension;
+        try
+        {
+            suspension = await _node.SuspendAsync(child.Pid, Options.SuspendTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or ProcessExitedException or InvalidOperationException)
+        {
+            _logger.LogWarning("Supervisor {Supervisor}: child {Id} could not be suspended for handoff: {Reason}", Name, id, e.Message);
+            return false;
+        }
+        child.Released = true;
+        var state = suspension.State?.ToArray();
+        try
+        {
+            if (target is not { } successor)
+                return await ParkAsync(child, suspension, state);
+            await _registry.UnregisterAsync(id, child.Pid);
+            var result = await StartOnAsync(successor, new SupervisorStartRequest(child.Spec, 0, state, child.Epoch + 1), Options.CallTimeout);
+            if (result.Pid is { } next && result.IsRunning)
+            {
+                suspension.ForwardTo(next);
+                _local.TryRemove(new KeyValuePair<string, LocalChild>(id, child));
+                return true;
+            }
+            _logger.LogWarning("Supervisor {Supervisor}: handoff of {Id} to {Successor} failed ({Error}); it goes on here", Name, id, successor, result.Error);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "Supervisor {Supervisor}: handoff of {Id} failed; it goes on here", Name, id);
+        }
+        child.Released = false;
+        suspension.Resume();
+        await _registry.RegisterAsync(id, child.Pid, child.Spec.Type, child.Epoch);
+        return false;
+    }
+
+    /// <summary>No member left to take the child: its state goes to the map (fenced by epoch) and it stops.</summary>
+    private async Task<bool> ParkAsync(LocalChild child, Suspension suspension, byte[]? state)
+    {
+        if (state is not null)
+        {
+            await _states.UpdateAsync(child.Spec.Id, (current, exists) =>
+                exists && current!.Epoch > child.Epoch ? (false, current) : (true, new StateRecord(child.Epoch, suspension.StateVersion, state)),
+                WriteLevel.All, Options.CallTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        await _registry.UnregisterAsync(child.Spec.Id, child.Pid);
+        suspension.Abandon(ExitReason.ShutdownWith("parked"));
+        _local.TryRemove(new KeyValuePair<string, LocalChild>(child.Spec.Id, child));
+        return true;
+    }
+}

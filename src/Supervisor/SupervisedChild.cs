@@ -1,0 +1,10 @@
+using Horde.Net.Cluster;
+
+namespace Horde.Net.Supervisor;
+
+/// <summary>One child as <see cref="HordeSupervisor.WhichChildren"/> reports it.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Pid">Its running instance, or null while it starts, moves or restarts.</param>
+/// <param name="Spec">Its spec.</param>
+/// <param name="Owner">The node that runs (or last ran) it.</param>
+public sealed record SupervisedChild(string Id, Pid? Pid, HordeChildSpec Spec, NodeName Owner);

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Horde.Net.Supervisor;
+
+namespace Horde.Net.Supervisor.Tests;
+
+public sealed class HandoffTests
+{
+    [Fact]
+    public async Task A_node_stopped_gracefully_hands_every_child_off_with_its_exact_state_never_twice_and_no_call_fails()
+    {
+        const int Children = 300;
+        await using var cluster = await SupervisorCluster.StartAsync();
+        var ids = Enumerable.Range(0, Children).Select(i => $"order-{i}").ToArray();
+        var expected = new ConcurrentDictionary<string, int>();
+        await Task.WhenAll(ids.Select(async (id, i) =>
+        {
+            (await cluster[0].StartChildAsync(SupervisorCluster.Spec(id))).EnsureRunning();
+            expected[id] = await cluster[0].Child<Counter>(id).CallAsync<int>(new Add(i + 1));
+        }));
+        var leaving = cluster.Nodes[2];
+        var moving = cluster[2].LocalChildren();
+        Assert.True(moving.Count > 50, $"node 2 runs only {moving.Count} of {Children} children");
+
+        // A client on node 0 keeps calling children by id (those of the leaving node most), and a sampler checks that no
+        // id ever runs on two nodes or is registered to two processes.
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        var calls = 0;
+        var client = Task.Run(async () =>
+        {
+            var random = new Random(7);
+            while (!stop.IsCancellationRequested)
+            {
+                var id = random.Next(3) == 0 ? ids[random.Next(Children)] : moving[random.Next(moving.Count)];
+                try
+                {
+                    var value = await cluster[0].Child<Counter>(id).CallAsync<int>(new Add(1), TimeSpan.FromSeconds(10));
+                    expected.AddOrUpdate(id, value, (_, known) => Math.Max(known, value));
+                    Interlocked.Increment(ref calls);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"{id}: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        });
+        var survivors = cluster.Supervisors.Take(2).ToList();
+        var duplicates = new ConcurrentQueue<string>();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var id in SupervisorCluster.Duplicates(cluster.Supervisors))
+                    duplicates.Enqueue(id);
+                await Task.Delay(2);
+            }
+        });
+
+        await Eventually.TrueAsync(() => Volatile.Read(ref calls) > 20, "the client's calls go through before the stop");
+        await leaving.StopAsync();
+        await Eventually.TrueAsync(() => survivors.All(s => s.CountChildren() == (Children, Children)),
+            "every child runs again on the two other nodes");
+        await Eventually.TrueAsync(() => Volatile.Read(ref calls) > 200, "the client keeps calling after the stop");
+        stop.Cancel();
+        await Task.WhenAll(client, sampler);
+
+        Assert.Empty(failures);
+        Assert.Empty(duplicates);
+        Assert.Equal(Children, survivors.Sum(s => s.LocalChildren().Count));
+        foreach (var id in ids)
+        {
+            Assert.NotEqual(leaving.Name, survivors[0].WhereIs(id)!.Node);
+            Assert.Equal(expected[id], await survivors[1].Child<Counter>(id).CallAsync<int>(new Get()));
+        }
+    }
+}

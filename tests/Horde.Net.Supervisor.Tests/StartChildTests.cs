@@ -1,0 +1,87 @@
+using Horde.Net.Cluster.Supervision;
+using Horde.Net.Supervisor;
+
+namespace Horde.Net.Supervisor.Tests;
+
+public sealed class StartChildTests
+{
+    [Fact]
+    public async Task Children_start_where_the_ring_says_once_each_and_are_called_and_terminated_by_id_from_any_node()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync();
+        var ids = Enumerable.Range(0, 30).Select(i => $"child-{i}").ToList();
+        var started = await Task.WhenAll(ids.Select(id => cluster[0].StartChildAsync(SupervisorCluster.Spec(id))));
+        Assert.All(started, r => Assert.True(r.Status == StartChildStatus.Started, r.ToString()));
+
+        var ring = new HashRing(cluster.Nodes.Nodes.Select(n => n.Name));
+        for (var i = 0; i < ids.Count; i++)
+            Assert.Equal(ring.Owner(ids[i]), started[i].Pid!.Node);
+        Assert.True(started.Select(r => r.Pid!.Node).Distinct().Count() > 1, "30 children all landed on one node");
+
+        var again = await cluster[1].StartChildAsync(SupervisorCluster.Spec(ids[0]));
+        Assert.Equal(StartChildStatus.AlreadyStarted, again.Status);
+        Assert.Equal(started[0].Pid, again.Pid);
+
+        await Eventually.TrueAsync(() => cluster.Supervisors.All(s => s.CountChildren() == (30, 30)), "every node counts 30 running children");
+        Assert.Equal(ids.Order(), cluster[2].WhichChildren().Select(c => c.Id).Order());
+        Assert.All(cluster[2].WhichChildren(), c => Assert.Equal(c.Owner, c.Pid!.Node));
+
+        Assert.Equal(5, await cluster[2].Child<Counter>(ids[3]).CallAsync<int>(new Add(5)));
+        Assert.Equal(5, await cluster[1].Child<Counter>(ids[3]).CallAsync<int>(new Get()));
+
+        Assert.True(await cluster[2].TerminateChildAsync(ids[3]));
+        await Eventually.TrueAsync(() => cluster.Supervisors.All(s => s.CountChildren() == (29, 29) && s.WhereIs(ids[3]) is null),
+            "every node forgets the terminated child");
+        Assert.False(cluster.Nodes.Nodes.Single(n => n.Name == started[3].Pid!.Node).IsReachable(started[3].Pid!), "the terminated child still runs");
+    }
+
+    [Fact]
+    public async Task Concurrent_starts_of_one_id_from_every_node_run_one_instance()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync();
+        for (var round = 0; round < 10; round++)
+        {
+            var id = $"contended-{round}";
+            var results = await Task.WhenAll(cluster.Supervisors.Select(s => s.StartChildAsync(SupervisorCluster.Spec(id))));
+            Assert.Single(results, r => r.Status == StartChildStatus.Started);
+            Assert.Single(results.Select(r => r.Pid).Distinct());
+        }
+        Assert.Empty(SupervisorCluster.Duplicates(cluster.Supervisors));
+        Assert.Equal(10, cluster.Supervisors.Sum(s => s.LocalChildren().Count));
+    }
+
+    [Fact]
+    public async Task A_handle_starts_its_child_on_first_call_and_a_crash_restarts_it_from_its_initial_state()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync();
+        var child = cluster[1].Child<Counter>("lazy");
+        Assert.Equal(3, await child.CallAsync<int>(new Add(3)));
+        var first = child.Pid!;
+        first.Cast(new Crash("boom"));
+        await Eventually.TrueAsync(() => cluster[0].WhereIs("lazy") is { } pid && pid != first, "the crashed child runs again");
+        Assert.Equal(0, await cluster[0].Child<Counter>("lazy").CallAsync<int>(new Get()));
+
+        var temporary = cluster[0].Child<Counter>("temp", spec => spec with { Restart = Restart.Temporary });
+        await temporary.StartAsync();
+        temporary.Pid!.Cast(new Crash("once"));
+        await Eventually.TrueAsync(() => cluster.Supervisors.All(s => !s.Knows("temp")), "a temporary child is forgotten when it exits");
+    }
+
+    [Fact]
+    public async Task Failures_are_values_with_reasons()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync(1);
+        var unknown = await cluster[0].StartChildAsync(new HordeChildSpec { Id = "x", Type = "NoSuchType" });
+        Assert.Equal(StartChildStatus.Failed, unknown.Status);
+        Assert.Contains("NoSuchType", unknown.Error);
+
+        // Fixed members that are not running: no member takes children, and the quorum never holds.
+        var fixedMembers = await HordeSupervisor.StartAsync(cluster.Nodes[0], "fixed",
+            SupervisorCluster.Options(o => o.Members = [NodeName.Parse("ghost@127.0.0.1:1"), NodeName.Parse("other@127.0.0.1:2")]));
+        var none = await fixedMembers.StartChildAsync(SupervisorCluster.Spec("y"));
+        Assert.Equal(StartChildStatus.Failed, none.Status);
+        Assert.Contains("no live members", none.Error);
+        Assert.All(fixedMembers.Members, m => Assert.Equal(MemberStatus.Gone, m.Status));
+        await Assert.ThrowsAsync<TimeoutException>(() => fixedMembers.WaitForQuorumAsync(TimeSpan.FromMilliseconds(100)));
+    }
+}

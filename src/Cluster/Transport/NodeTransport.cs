@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Cluster.Transport;
@@ -55,6 +56,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         var address = options.ListenAddress
             ?? (IPAddress.TryParse(_node.Name.Host, out var ip) ? ip : IPAddress.Any);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // Only the node's own stop ends this listener: a console lifetime of its own would react to SIGTERM too and
+        // start closing connections while the node still drains over them (and log "Application started" twice).
+        builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         builder.Services.AddSingleton(_node.LoggerFactory);
         builder.Services.AddLogging();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -229,6 +233,14 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             await _server.StopAsync(cutOff.Token);
             await _server.DisposeAsync();
         }
+    }
+
+    /// <summary>The listener's host lifetime: it neither waits for nor listens to anything (no console, no signals).</summary>
+    private sealed class ListenerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static RpcException Refusal(StatusCode code, string reason) => new(new Status(code, reason));

@@ -106,6 +106,25 @@ public sealed partial class Node
     internal TimeSpan DrainRemaining =>
         TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _drainDeadline) - Environment.TickCount64));
 
+    /// <summary>
+    /// How long after the drain this node may still take before its goodbye: each root's shutdown timeout, as they stop
+    /// one after another, and a second to close the transport. Peers are told the drain plus this, so that processes
+    /// slow to stop do not get the node disconnected by a membership before it says goodbye.
+    /// </summary>
+    internal TimeSpan StopBound
+    {
+        get
+        {
+            var bound = TimeSpan.FromSeconds(1);
+            lock (_roots)
+            {
+                foreach (var (_, timeout) in _roots)
+                    bound += timeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(5) : timeout;
+            }
+            return bound;
+        }
+    }
+
     /// <summary>Tells every connected peer that this node is leaving; they keep the connection until the goodbye.</summary>
     private Task AnnounceLeavingAsync(CancellationToken cancellationToken) =>
         _transport?.AnnounceLeavingAsync(cancellationToken) ?? Task.CompletedTask;

@@ -14,6 +14,12 @@ public sealed class NetworkFaults
     /// <summary>Delay added before every batch is written.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>
+    /// How long this node, dialing, waits after sending its proof before it reads the peer's welcome: the peer already
+    /// counts the connection up, this node not yet.
+    /// </summary>
+    public TimeSpan WelcomeDelay { get; set; }
+
     /// <summary>The probability (0 to 1) that a batch is dropped.</summary>
     public double DropRate { get; set; }
 
@@ -35,6 +41,7 @@ public sealed class NetworkFaults
         _blocked.Clear();
         _stalled.Clear();
         Delay = TimeSpan.Zero;
+        WelcomeDelay = TimeSpan.Zero;
         DropRate = 0;
     }
 

@@ -10,7 +10,7 @@ namespace Horde.Net.Cluster.Transport;
 // Each side proves it knows the cookie over both nonces; a refusal is an RPC error whose detail says why, logged on both sides.
 internal sealed partial class NodeTransport
 {
-    private async Task<bool> DialAsync(NodeName peer, CancellationToken cancellationToken)
+    private async Task<bool> DialAsync(NodeName peer)
     {
         var options = _node.Options;
         var host = peer.Host.Contains(':') ? $"[{peer.Host}]" : peer.Host;
@@ -39,8 +39,7 @@ internal sealed partial class NodeTransport
         var handedOver = false;
         try
         {
-            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            handshake.CancelAfter(options.ConnectTimeout);
+            using var handshake = new CancellationTokenSource(options.ConnectTimeout);
             call = new NodeLink.NodeLinkClient(channel).Connect(cancellationToken: streamLife.Token);
             var nonce = CookieProof.NewNonce();
             await call.RequestStream.WriteAsync(new Frame
@@ -65,6 +64,8 @@ internal sealed partial class NodeTransport
                 throw new HandshakeException($"{peer} does not know the cookie");
             var proof = Proof.Prove("dialer", nonce, challenge.Nonce.Span, _node.Name.ToString(), _node.Incarnation, peer.ToString(), challenge.Incarnation);
             await call.RequestStream.WriteAsync(new Frame { Proof = new Proof { Proof_ = ByteString.CopyFrom(proof) } }, handshake.Token);
+            if (Faults.WelcomeDelay > TimeSpan.Zero)
+                await Task.Delay(Faults.WelcomeDelay, handshake.Token); // the window in which only the listener counts the connection up
             await ReadFrameAsync(call.ResponseStream, Frame.BodyOneofCase.Welcome, handshake.Token);
 
             var finished = call;
@@ -72,14 +73,14 @@ internal sealed partial class NodeTransport
                 call.ResponseStream, call.RequestStream, () => finished.RequestStream.CompleteAsync(),
                 new Resources(finished, streamLife, channel));
             if (!Register(connection))
-                return await WaitForConnectionAsync(peer, cancellationToken); // never started: the finally disposes its stream
+                return await WaitForConnectionAsync(peer); // never started: the finally disposes its stream
             handedOver = true;
             return true;
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
         {
             _logger.LogDebug("Node {Peer} kept another connection: {Reason}.", peer, e.Status.Detail);
-            return await WaitForConnectionAsync(peer, cancellationToken);
+            return await WaitForConnectionAsync(peer);
         }
         catch (RpcException e)
         {
@@ -91,7 +92,7 @@ internal sealed partial class NodeTransport
             _logger.LogWarning("Refused node {Peer}: {Reason}.", peer, e.Message);
             return false;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             _logger.LogWarning("Could not connect to node {Peer}: no handshake within {Timeout:0} ms.", peer, options.ConnectTimeout.TotalMilliseconds);
             return false;
@@ -109,14 +110,14 @@ internal sealed partial class NodeTransport
     }
 
     /// <summary>The peer kept the connection it dialed itself; wait (bounded) until that one is registered here.</summary>
-    private async Task<bool> WaitForConnectionAsync(NodeName peer, CancellationToken cancellationToken)
+    private async Task<bool> WaitForConnectionAsync(NodeName peer)
     {
         var deadline = Environment.TickCount64 + (long)_node.Options.ConnectTimeout.TotalMilliseconds;
         while (!_connections.ContainsKey(peer))
         {
             if (Environment.TickCount64 > deadline)
                 return false;
-            await Task.Delay(10, cancellationToken);
+            await Task.Delay(10);
         }
         return true;
     }

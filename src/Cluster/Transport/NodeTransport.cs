@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.Cluster.Transport;
@@ -25,6 +26,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
     private readonly ConcurrentDictionary<NodeName, PendingDial> _dials = new();
     private readonly Lock _admission = new();
     private WebApplication? _server;
+    private bool _stopping; // under _admission: no new dials, and a connection admitted now is closed with a goodbye at once
 
     public NodeTransport(Node node)
     {
@@ -55,6 +57,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         var address = options.ListenAddress
             ?? (IPAddress.TryParse(_node.Name.Host, out var ip) ? ip : IPAddress.Any);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // Only the node's own stop ends this listener: a console lifetime of its own would react to SIGTERM too and
+        // start closing connections while the node still drains over them (and log "Application started" twice).
+        builder.Services.AddSingleton<IHostLifetime, ListenerLifetime>();
         builder.Services.AddSingleton(_node.LoggerFactory);
         builder.Services.AddLogging();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -91,17 +96,27 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         _logger.LogInformation("Node {Node} listening on {Address}:{Port}.", _node.Name, address, options.ListenPort ?? _node.Name.Port);
     }
 
-    /// <summary>Connects to a peer unless connected; concurrent requests for one peer share one dial.</summary>
+    /// <summary>
+    /// Connects to a peer unless connected; concurrent requests for one peer share one dial. The token cancels the
+    /// wait, not the dial: once the peer has our proof it counts the connection up, and a dial cut off then (a host
+    /// stopping its membership) would look like a lost connection to it; the dial runs on, bounded by the connect
+    /// timeout, and a node that stops meanwhile closes it with a goodbye.
+    /// </summary>
     public Task<bool> ConnectAsync(NodeName peer, CancellationToken cancellationToken)
     {
         if (peer == _node.Name)
             throw new ArgumentException($"Node {peer} cannot connect to itself.", nameof(peer));
         if (_connections.ContainsKey(peer))
             return Task.FromResult(true);
-        return _dials.GetOrAdd(peer, p => DialAndForgetAsync(p, cancellationToken)).Task;
+        lock (_admission)
+        {
+            if (_stopping)
+                return Task.FromResult(false);
+            return _dials.GetOrAdd(peer, DialAndForgetAsync).Task.WaitAsync(cancellationToken);
+        }
     }
 
-    private PendingDial DialAndForgetAsync(NodeName peer, CancellationToken cancellationToken)
+    private PendingDial DialAndForgetAsync(NodeName peer)
     {
         var pending = new PendingDial(Environment.TickCount64);
         pending.Task = RunAsync();
@@ -114,7 +129,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             {
                 // Every await in a dial is bounded; this bounds the whole, so a pending dial can never block the
                 // peer's own dial (see Admit) for longer than this.
-                return await DialAsync(peer, cancellationToken).WaitAsync(_node.Options.ConnectTimeout * 2, cancellationToken);
+                return await DialAsync(peer).WaitAsync(_node.Options.ConnectTimeout * 2);
             }
             catch (TimeoutException)
             {
@@ -170,6 +185,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     private bool Register(PeerConnection connection)
     {
+        bool stopping;
         lock (_admission)
         {
             if (Admit(connection.Peer, connection.PeerIncarnation, !connection.Dialed) is { } refusal)
@@ -181,6 +197,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
                 _connections.TryRemove(new(connection.Peer, stale));
             _connections[connection.Peer] = connection;
             connection.Registered = true;
+            stopping = _stopping;
         }
         _logger.LogInformation("Connected to node {Peer} (incarnation {Incarnation:x}, {Direction}).",
             connection.Peer, connection.PeerIncarnation, connection.Dialed ? "dialed" : "accepted");
@@ -190,7 +207,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         // A leaving node still admits peers (they may have work to hand it, and refusing would only make them retry);
         // each learns at once that it is leaving. Read after the registration, so a drain that starts meanwhile
         // reaches this connection here or in AnnounceLeavingAsync.
-        if (_node.State == NodeState.Leaving)
+        if (stopping)
+            connection.Close(NodeDownReason.Disconnected, "node stopping", graceful: true); // the handshake finished after the stop began
+        else if (_node.State == NodeState.Leaving)
             _ = connection.AnnounceLeavingAsync();
         return true;
     }
@@ -217,6 +236,15 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Task[] dialing;
+        lock (_admission)
+        {
+            _stopping = true;
+            dialing = [.. _dials.Values.Select(d => d.Task)];
+        }
+        // A dial the peer may already count as connected is let finish (each is bounded), so that the peer sees a
+        // goodbye rather than a cut handshake; from here on Register closes what it admits, gracefully.
+        await Task.WhenAll(dialing).WaitAsync(_node.Options.ConnectTimeout * 2).ContinueWith(static _ => { }, TaskScheduler.Default);
         var closing = _connections.Values.ToList();
         foreach (var connection in closing)
             connection.Close(NodeDownReason.Disconnected, "node stopping", graceful: true);
@@ -229,6 +257,14 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             await _server.StopAsync(cutOff.Token);
             await _server.DisposeAsync();
         }
+    }
+
+    /// <summary>The listener's host lifetime: it neither waits for nor listens to anything (no console, no signals).</summary>
+    private sealed class ListenerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static RpcException Refusal(StatusCode code, string reason) => new(new Status(code, reason));

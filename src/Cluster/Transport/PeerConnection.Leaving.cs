@@ -40,14 +40,18 @@ internal sealed partial class PeerConnection
         frame = null!;
         if (written is null || written.Task.IsCompleted)
             return false;
-        frame = new Frame { Leaving = new Leaving { DrainMs = (ulong)_node.DrainRemaining.TotalMilliseconds } };
+        // Until the goodbye: what is left of the drain and the bounded stop phases after it.
+        frame = new Frame { Leaving = new Leaving { DrainMs = (ulong)(_node.DrainRemaining + _node.StopBound).TotalMilliseconds } };
         return true;
     }
 
     private void OnPeerLeaving(Leaving leaving)
     {
         var drain = TimeSpan.FromMilliseconds(Math.Min(leaving.DrainMs, (ulong)MaxAnnouncedDrain.TotalMilliseconds));
-        var first = Interlocked.Exchange(ref _peerDrainEnds, Math.Max(1, Environment.TickCount64 + (long)drain.TotalMilliseconds)) == 0;
+        // Kept a failure threshold longer than announced: a goodbye written on time may still be on its way, or the
+        // leaving node's CPU busy, and cutting it off then would report a clean leave as a disconnect.
+        var kept = drain + _node.Options.FailureThreshold;
+        var first = Interlocked.Exchange(ref _peerDrainEnds, Math.Max(1, Environment.TickCount64 + (long)kept.TotalMilliseconds)) == 0;
         if (first)
             _transport.OnPeerLeaving(this, drain);
     }

@@ -17,6 +17,8 @@ public sealed class HostConfigurationTests
     [InlineData("bad duration", "Horde:DrainTimeout", "Horde:DrainTimeout", "soon", "TimeSpan")]
     [InlineData("unknown strategy", "Horde:Membership:Topologies:k8s:Strategy", "Horde:Membership:Topologies:k8s:Strategy", "Kubernetez", "Static, DnsPoll, KubernetesDns, KubernetesDnsSrv, KubernetesApi, Gossip")]
     [InlineData("missing strategy option", "Horde:Membership:Topologies:k8s:Strategy", "Horde:Membership:Topologies:k8s:Config:Service", "KubernetesDns", "Service is required")]
+    [InlineData("misspelt key", "Horde:Cokie", "Horde:Cokie", "secret", "is not a setting; expected one of CallTimeout, ConnectTimeout, Cookie,")]
+    [InlineData("misspelt nested key", "Horde:Membership:ReconectInterval", "Horde:Membership:ReconectInterval", "00:00:01", "expected one of ConnectTimeout, ReconnectInterval")]
     [InlineData("bad static node", "Horde:Membership:Topologies:seeds:Config:Nodes:0", "Horde:Membership:Topologies:seeds:Config", "b-at-somewhere", "name@host:port")]
     public async Task An_invalid_setting_fails_the_start_with_one_message_naming_its_key(string what, string setting, string key, string? value, string problem)
     {

@@ -130,4 +130,57 @@ public sealed class HostLifecycleTests
         Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode}. Output:{Environment.NewLine}{host.Output}");
         await host.WaitForLineAsync("DRAIN HOOK RAN");
     }
+
+    [Fact]
+    public async Task After_sigterm_the_transport_keeps_serving_the_drain_and_only_the_host_has_a_console_lifetime()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var peer = await TestCluster.StartNodeAsync("peer", o => o.FailureThreshold = TimeSpan.FromSeconds(10));
+        var probe = await Probe.StartAsync(peer);
+        peer.Register("drain-probe", probe.Self);
+        var echo = new CountingEcho();
+        peer.Register("drain-echo", await peer.StartAsync(() => echo));
+        var down = new TaskCompletionSource<NodeDown>(TaskCreationOptions.RunContinuationsAsynchronously);
+        peer.NodeDisconnected += (_, e) => down.TrySetResult(e);
+
+        await using var host = await NodeProcess.StartHostAsync("hosted", new Dictionary<string, string>
+        {
+            ["Horde__FailureThreshold"] = "00:00:10",
+            ["Horde__Membership__Topologies__seeds__Strategy"] = "Static",
+            ["Horde__Membership__Topologies__seeds__Config__Nodes__0"] = peer.Name.ToString(),
+            ["TestNode__DrainCallsFor"] = "00:00:02",
+            ["shutdownTimeoutSeconds"] = "15",
+        });
+        await host.WaitForLineAsync($"CONNECTED {peer.Name}");
+        await Eventually.TrueAsync(() => peer.ConnectedNodes.Contains(host.Name), "the peer has the host's node connected");
+
+        host.Terminate();
+
+        // The drain keeps calling the peer for 2 s after the SIGTERM: a transport with a console lifetime of its own
+        // would start stopping on the same signal and cut those calls off.
+        Assert.Equal($"drained by {host.Name}", await probe.ExpectAsync<string>(TimeSpan.FromSeconds(15)));
+        Assert.True(await host.WaitForExitAsync(TimeSpan.FromSeconds(15)), $"the host did not exit. Its output:{Environment.NewLine}{host.Output}");
+        Assert.True(host.Output.Contains("DRAIN CALLS", StringComparison.Ordinal) && !host.Output.Contains("DRAIN CALL FAILED", StringComparison.Ordinal),
+            $"every call of the drain succeeded. Output:{Environment.NewLine}{host.Output}");
+        Assert.True(echo.Calls > 0, "the peer answered calls during the drain");
+        var goodbye = await down.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Equal((host.Name, NodeDownReason.Goodbye), (goodbye.Node, goodbye.Reason));
+        Assert.True(host.ExitCode == 0, $"exit code {host.ExitCode}. Output:{Environment.NewLine}{host.Output}");
+        var started = host.Output.Split(Environment.NewLine).Count(line => line.Contains("Application started", StringComparison.Ordinal));
+        Assert.True(started == 1, $"'Application started' is the host's own line, printed once, not {started} times. Output:{Environment.NewLine}{host.Output}");
+    }
+
+    /// <summary>Answers every call with its message and counts them.</summary>
+    private sealed class CountingEcho : HordeProcess
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override ValueTask<object?> HandleCallAsync(object message)
+        {
+            Interlocked.Increment(ref _calls);
+            return Reply(message);
+        }
+    }
 }

@@ -73,6 +73,32 @@ public sealed class NodeLifecycleTests
     }
 
     [Fact]
+    public async Task A_node_that_stops_while_its_dial_is_half_done_lets_it_finish_and_the_peer_sees_a_goodbye()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Thresholds longer than the whole test: the listener hears nothing from the dialer while it holds the welcome.
+        static void Patient(NodeOptions o) => o.FailureThreshold = TimeSpan.FromSeconds(20);
+        await using var listener = await TestCluster.StartNodeAsync("listener", Patient);
+        await using var dialer = await TestCluster.StartNodeAsync("dialer", Patient);
+        dialer.Faults!.WelcomeDelay = TimeSpan.FromSeconds(3);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var down = new TaskCompletionSource<NodeDown>(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.NodeConnected += (_, _) => up.TrySetResult();
+        listener.NodeDisconnected += (_, e) => down.TrySetResult(e);
+        using var membership = new CancellationTokenSource();
+
+        var dial = dialer.ConnectAsync(listener.Name, membership.Token);
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.DoesNotContain(listener.Name, dialer.ConnectedNodes); // the gap: the listener counts it up, the dialer not yet
+        await membership.CancelAsync(); // as a host stopping its membership does
+        await dialer.StopAsync(ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dial); // the caller stopped waiting; the dial went on
+        var seen = await down.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.True(seen.Reason == NodeDownReason.Goodbye, $"the listener saw {seen}");
+    }
+
+    [Fact]
     public async Task A_node_that_connects_to_a_leaving_node_learns_at_once_that_it_is_leaving()
     {
         await using var leaves = await TestCluster.StartNodeAsync("leaves");

@@ -48,7 +48,7 @@ public sealed class NodeProcess : IAsyncDisposable
             ["Horde__Name"] = node.ToString(),
             ["Horde__Cookie"] = TestCluster.Cookie,
             ["Horde__HeartbeatInterval"] = "00:00:00.200",
-            ["Horde__FailureThreshold"] = "00:00:01",
+            ["Horde__FailureThreshold"] = "00:00:03",
         };
         foreach (var (key, value) in environment)
             variables[key] = value;

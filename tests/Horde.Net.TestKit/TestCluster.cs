@@ -43,7 +43,7 @@ public sealed class TestCluster : IAsyncDisposable
             Name = NodeName.Create(name, "127.0.0.1", FreePort()),
             Cookie = Cookie,
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-            FailureThreshold = TimeSpan.FromSeconds(1),
+            FailureThreshold = TimeSpan.FromSeconds(3),
         };
         RegisterTestTypes(options.MessageTypes);
         return options;

@@ -6,7 +6,7 @@ using Horde.Net.Scenarios.Remote;
 // Cluster figures that need separate OS processes. Usage:
 //   remote [--lib akka,proto] [--messages 300000] [--calls 20000]
 //   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde]   (an empty list skips that part; --lib horde skips Akka)
-//   registry [--names 10000] [--calls 5000] [--lookup-seconds 2] [--in-flight 1000]
+//   registry [--names 10000] [--calls 5000] [--lookup-seconds 2] [--in-flight 1000] [--rounds 2]
 //   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
@@ -59,7 +59,8 @@ async Task<int> RunAsync()
             return 0;
         case "registry":
             results.WriteLine(await Horde.Net.Scenarios.Registry.RegistryScenario.RunAsync(
-                options.GetInt("names", 10_000), options.GetInt("calls", 5_000), TimeSpan.FromSeconds(options.GetInt("lookup-seconds", 2)), options.GetInt("in-flight", 1_000)));
+                options.GetInt("names", 10_000), options.GetInt("calls", 5_000), TimeSpan.FromSeconds(options.GetInt("lookup-seconds", 2)), options.GetInt("in-flight", 1_000),
+                options.GetInt("rounds", 2)));
             return 0;
         case "serve":
             {

@@ -2,86 +2,42 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Horde.Net.Cluster;
+using Horde.Net.Crdt;
 using Horde.Net.Registry;
 using MessagePack;
 
 namespace Horde.Net.Scenarios.Registry;
 
 /// <summary>
-/// The registry's figures on three real nodes over gRPC on loopback (in this OS process): register N names on one node
-/// (registers/s, and the time until all are visible on the other two), lookups on another node of names held by the
-/// first (per second, one thread), and a call by name across nodes against a call by pid.
+/// The registry's figures on three real nodes (<see cref="RegistryCluster"/>): register N names on node 0 (registers/s,
+/// process CPU per register, the time until all are visible on the other two), the same writes to a bare replica of the
+/// same entry type (what the registry layer adds), lookups on node 1 of names held on node 0 (per second of wall time
+/// and per second of the thread's CPU time, one thread), and a call by name across nodes against a call by pid.
 /// </summary>
 public static class RegistryScenario
 {
-    private const string Cookie = "scenario-cookie";
+    private const int WarmUp = 2_000;
 
-    public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor, int inFlight)
+    public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor, int inFlight, int rounds)
     {
-        var nodes = new List<Node>();
-        var registries = new List<HordeRegistry<string>>();
-        try
+        var keys = Keys("name-", names);
+
+        // Rounds of both kinds of write, alternating, each on a fresh cluster, so that neither pays for what the other
+        // left behind (a larger heap, the replicas' rounds over more keys) and the first does not pay alone for the JIT.
+        var runs = new List<(WriteRun Bare, WriteRun Registry)>();
+        for (var round = 0; round < rounds; round++)
         {
-            for (var i = 0; i < 3; i++)
-            {
-                var options = new NodeOptions { Name = NodeName.Create($"reg{i}", "127.0.0.1", FreePort()), Cookie = Cookie };
-                options.MessageTypes.AddRegistry().Add<Ping>();
-                var node = new Node(options);
-                await node.ListenAsync();
-                nodes.Add(node);
-            }
-            for (var i = 0; i < 3; i++)
-                for (var j = i + 1; j < 3; j++)
-                    await nodes[i].ConnectAsync(nodes[j].Name);
-            foreach (var node in nodes)
-                registries.Add(await HordeRegistry.StartAsync(node, "bench"));
-            await UntilAsync(() => registries.All(r => r.Names.Neighbours.Count == 2), TimeSpan.FromSeconds(10));
+            await using (var bareCluster = await RegistryCluster.StartAsync())
+                runs.Add((await BareWritesAsync(bareCluster, keys, inFlight), default));
+            await using var cluster = await RegistryCluster.StartAsync();
+            runs[^1] = runs[^1] with { Registry = await RegistersAsync(cluster, keys, inFlight) };
+            if (round < rounds - 1)
+                continue;
 
-            var holders = new List<Pid>();
-            for (var i = 0; i < 100; i++)
-                holders.Add(await nodes[0].StartAsync(() => new Pong()));
-            var keys = Enumerable.Range(0, names).Select(i => $"name-{i}").ToArray();
-
-            // Registers, inFlight at a time (each waits for both peers' acknowledgement before it answers).
-            using var window = new SemaphoreSlim(inFlight);
-            var clock = Stopwatch.StartNew();
-            var results = await Task.WhenAll(keys.Select(async (key, i) =>
-            {
-                await window.WaitAsync();
-                try
-                {
-                    return await registries[0].RegisterAsync(key, holders[i % holders.Count], "v");
-                }
-                finally
-                {
-                    window.Release();
-                }
-            }));
-            var registered = clock.Elapsed;
-            await UntilAsync(() => registries[1].Count == names && registries[2].Count == names, TimeSpan.FromSeconds(30));
-            var visible = clock.Elapsed;
-            if (results.Any(r => !r.IsRegistered))
-                throw new InvalidOperationException("a register was refused");
-
-            // Lookups on node 1 of names held on node 0, one thread.
-            var lookups = 0L;
-            var found = 0L;
-            var lookupClock = Stopwatch.StartNew();
-            var reader = registries[1];
-            while (lookupClock.Elapsed < lookupFor)
-            {
-                for (var i = 0; i < keys.Length; i++)
-                {
-                    if (reader.Lookup(keys[i]) is not null)
-                        found++;
-                }
-                lookups += keys.Length;
-            }
-            var lookupRate = lookups / lookupClock.Elapsed.TotalSeconds;
-            if (found != lookups)
-                throw new InvalidOperationException("a lookup missed");
+            var (lookupRate, lookupPerCpu) = Lookups(cluster.Registries[1], keys, lookupFor);
 
             // A call from node 1 to a process on node 0: by pid, then by name (sequential, after warm-up).
+            var reader = cluster.Registries[1];
             var target = reader.WhereIs(keys[0])!;
             for (var i = 0; i < 500; i++)
             {
@@ -90,24 +46,121 @@ public static class RegistryScenario
             }
             var byPid = await TimeCallsAsync(calls, i => target.CallAsync<int>(new Ping(i)).AsTask());
             var byName = await TimeCallsAsync(calls, i => reader.CallAsync<int>(keys[0], new Ping(i)));
+            return Table(names, inFlight, runs, lookupRate, lookupPerCpu, byPid, byName);
+        }
+        throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "at least one round");
+    }
 
-            var table = new StringBuilder();
-            table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names registered on one node, {inFlight:N0} in flight at a time.");
-            table.AppendLine();
-            table.AppendLine("| work | Horde.Net |");
-            table.AppendLine("|---|---|");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| register {names:N0} names: registers/s | {names / registered.TotalSeconds:N0}/s ({registered.TotalMilliseconds:N0} ms) |");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| … all visible on both other nodes, from the first register / after the last returned | {visible.TotalMilliseconds:N0} ms / {(visible - registered).TotalMilliseconds:N1} ms |");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| lookup of a name held by another node, one thread | {lookupRate / 1e6:N1}M/s |");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| call across nodes by pid, median / p99 | {byPid.Median:N0} / {byPid.P99:N0} µs |");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| call across nodes by name, median / p99 | {byName.Median:N0} / {byName.P99:N0} µs |");
-            return table.ToString();
-        }
-        finally
+    /// <summary>The same entries as the registry's, written straight to a bare replica (register-if-absent), after a warm-up.</summary>
+    private static async Task<WriteRun> BareWritesAsync(RegistryCluster cluster, string[] keys, int inFlight)
+    {
+        var raw = cluster.Raw[0];
+        Task<bool> Write(string key, int i)
         {
-            foreach (var node in nodes)
-                await node.DisposeAsync();
+            var entry = new RegistryEntry<string>(cluster.Holders[i % cluster.Holders.Length], "v", 0);
+            return raw.UpdateAsync(key, (_, exists) => (!exists, entry), WriteLevel.All);
         }
+        int Others() => Math.Min(cluster.Raw[1].Count, cluster.Raw[2].Count);
+        await WritesAsync(Keys("warm-", WarmUp), Write, inFlight, Others, WarmUp);
+        return await WritesAsync(keys, Write, inFlight, Others, WarmUp + keys.Length);
+    }
+
+    /// <summary>Registers the names on node 0, after a warm-up.</summary>
+    private static async Task<WriteRun> RegistersAsync(RegistryCluster cluster, string[] keys, int inFlight)
+    {
+        var registry = cluster.Registries[0];
+        Task<bool> Register(string key, int i) =>
+            registry.RegisterAsync(key, cluster.Holders[i % cluster.Holders.Length], "v").ContinueWith(t => t.Result.IsRegistered, TaskScheduler.Default);
+        int Others() => Math.Min(cluster.Registries[1].Count, cluster.Registries[2].Count);
+        await WritesAsync(Keys("warm-", WarmUp), Register, inFlight, Others, WarmUp);
+        return await WritesAsync(keys, Register, inFlight, Others, WarmUp + keys.Length);
+    }
+
+    private static string Table(int names, int inFlight, List<(WriteRun Bare, WriteRun Registry)> runs, double lookupRate, double lookupPerCpu,
+        (double Median, double P99) byPid, (double Median, double P99) byName)
+    {
+        var table = new StringBuilder();
+        table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names written on node 0, {inFlight:N0} in flight at a time, after {WarmUp:N0} of warm-up each.");
+        table.AppendLine();
+        table.AppendLine("| work | bare replica (`UpdateAsync`, `WriteLevel.All`) | registry (`RegisterAsync`) | registry / bare |");
+        table.AppendLine("|---|---:|---:|---:|");
+        foreach (var ((bare, registered), round) in runs.Select((run, i) => (run, i + 1)))
+        {
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: write {names:N0} names, per second | {bare.Rate:N0}/s | {registered.Rate:N0}/s | {registered.Rate / bare.Rate:N2}× |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: process CPU per write (all three nodes, GC included) | {bare.CpuMicros:N1} µs | {registered.CpuMicros:N1} µs | {registered.CpuMicros / bare.CpuMicros:N2}× |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: all visible on both other nodes, from the first write / after the last returned | {bare.Visible.TotalMilliseconds:N0} / {bare.After.TotalMilliseconds:N1} ms | {registered.Visible.TotalMilliseconds:N0} / {registered.After.TotalMilliseconds:N1} ms | |");
+        }
+        table.AppendLine();
+        table.AppendLine("| work | Horde.Net |");
+        table.AppendLine("|---|---|");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| lookup of a name held by another node, one thread: per second of wall time / of the thread's CPU time | {lookupRate / 1e6:N1}M/s / {lookupPerCpu / 1e6:N1}M/s |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| call across nodes by pid, median / p99 | {byPid.Median:N0} / {byPid.P99:N0} µs |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| call across nodes by name, median / p99 | {byName.Median:N0} / {byName.P99:N0} µs |");
+        return table.ToString();
+    }
+
+    private static string[] Keys(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>Writes every key, <paramref name="inFlight"/> at a time, then waits until the other nodes hold <paramref name="total"/> keys.</summary>
+    private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
+    {
+        using var window = new SemaphoreSlim(inFlight);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(keys.Select(async (key, i) =>
+        {
+            await window.WaitAsync();
+            try
+            {
+                return await write(key, i);
+            }
+            finally
+            {
+                window.Release();
+            }
+        }));
+        var written = clock.Elapsed;
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        await RegistryCluster.UntilAsync(() => othersCount() >= total, TimeSpan.FromSeconds(60));
+        var visible = clock.Elapsed;
+        if (results.Any(r => !r))
+            throw new InvalidOperationException("a write was refused");
+        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written);
+    }
+
+    /// <summary>
+    /// Looks up every key on this thread for <paramref name="duration"/>: lookups per second of wall time, and per
+    /// second of this thread's own CPU time (what a core does when the machine's other load leaves it to us).
+    /// </summary>
+    private static (double PerSecond, double PerCpuSecond) Lookups(HordeRegistry<string> reader, string[] keys, TimeSpan duration)
+    {
+        var lookups = 0L;
+        var found = 0L;
+        var cpu = ThreadCpuTime();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            foreach (var key in keys)
+            {
+                if (reader.TryLookup(key, out _))
+                    found++;
+            }
+            lookups += keys.Length;
+        }
+        var elapsed = clock.Elapsed;
+        var used = ThreadCpuTime() - cpu;
+        if (found != lookups)
+            throw new InvalidOperationException("a lookup missed");
+        return (lookups / elapsed.TotalSeconds, lookups / used.TotalSeconds);
+    }
+
+    /// <summary>The calling thread's CPU time (user and system) from Linux's <c>/proc/thread-self/stat</c>, in 10 ms ticks.</summary>
+    private static TimeSpan ThreadCpuTime()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 (state) onwards
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     private static async Task<(double Median, double P99)> TimeCallsAsync(int calls, Func<int, Task<int>> call)
@@ -123,23 +176,7 @@ public static class RegistryScenario
         return (Stats.Quantile(samples, 0.5), Stats.Quantile(samples, 0.99));
     }
 
-    private static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > timeout)
-                throw new TimeoutException("the registry scenario did not converge");
-            await Task.Delay(1);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After);
 }
 
 /// <summary>A call the scenario's processes answer with its number.</summary>

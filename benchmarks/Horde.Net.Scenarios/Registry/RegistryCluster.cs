@@ -36,19 +36,7 @@ public sealed class RegistryCluster : IAsyncDisposable
     /// <summary>Starts the nodes, connects them, starts the registries and replicas, and waits until each has its two neighbours.</summary>
     public static async Task<RegistryCluster> StartAsync()
     {
-        var nodes = new List<Node>();
-        var ports = FreePorts.Take(3);
-        for (var i = 0; i < 3; i++)
-        {
-            var options = new NodeOptions { Name = NodeName.Create($"reg{i}", "127.0.0.1", ports[i]), Cookie = "scenario-cookie" };
-            options.MessageTypes.AddRegistry().Add<Ping>();
-            var node = new Node(options);
-            await node.ListenAsync();
-            nodes.Add(node);
-        }
-        for (var i = 0; i < 3; i++)
-            for (var j = i + 1; j < 3; j++)
-                await nodes[i].ConnectAsync(nodes[j].Name);
+        var nodes = await LoopbackMesh.StartAsync("reg", 3, options => options.MessageTypes.AddRegistry().Add<Ping>());
         var registries = new List<HordeRegistry<string>>();
         var raw = new List<Replica<string, RegistryEntry<string>>>();
         foreach (var node in nodes)

@@ -104,21 +104,9 @@ public static class RegistryScenario
     /// <summary>Writes every key, <paramref name="inFlight"/> at a time, then waits until the other nodes hold <paramref name="total"/> keys.</summary>
     private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
     {
-        using var window = new SemaphoreSlim(inFlight);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(keys.Select(async (key, i) =>
-        {
-            await window.WaitAsync();
-            try
-            {
-                return await write(key, i);
-            }
-            finally
-            {
-                window.Release();
-            }
-        }));
+        var results = await Windowed.RunAsync(keys, inFlight, write);
         var written = clock.Elapsed;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         await RegistryCluster.UntilAsync(() => othersCount() >= total, TimeSpan.FromSeconds(60));

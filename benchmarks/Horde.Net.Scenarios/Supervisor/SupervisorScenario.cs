@@ -24,21 +24,23 @@ public static class SupervisorScenario
         table.AppendLine();
 
         // Starts, then the graceful leave on the same cluster.
-        double hordeRate;
+        (double Rate, int Failures) hordeStarts;
         LeaveRun leave;
         await using (var cluster = await SupervisorCluster.StartAsync())
         {
             await StartAllAsync(cluster, Keys("warm-", 300), inFlight, null); // JIT and connections
-            hordeRate = await StartAllAsync(cluster, ids, inFlight, null);
+            hordeStarts = await StartAllAsync(cluster, ids, inFlight, null);
             leave = await LeaveAsync(cluster, ids);
         }
+        Console.Error.WriteLine($"starts {hordeStarts}, leave {leave}");
         var protoRate = withProto ? await ProtoActivations.RunAsync(ids, inFlight) : double.NaN;
         var recovery = await RecoveryAsync(ids, inFlight, checkpoints: null);
         var recoveryWithCheckpoints = await RecoveryAsync(ids, inFlight, checkpoints: TimeSpan.FromMilliseconds(100));
 
         table.AppendLine("| work | Horde.Net | Proto.Actor 1.8.0 (cluster activations) | Horde.Net / Proto |");
         table.AppendLine("|---|---:|---:|---:|");
-        table.AppendLine(CultureInfo.InvariantCulture, $"| start {children:N0} children across 3 nodes | {hordeRate:N0}/s | {protoRate:N0}/s | {hordeRate / protoRate:N2}× |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| start {children:N0} children across 3 nodes | {hordeStarts.Rate:N0}/s | {protoRate:N0}/s | {hordeStarts.Rate / protoRate:N2}× |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| starts that failed and were tried again | {hordeStarts.Failures:N0} | | |");
         table.AppendLine();
         table.AppendLine(CultureInfo.InvariantCulture, $"Graceful leave: {children:N0} children with {Slot.StateBytes:N0} B of state each, node 2 (running {leave.Moving:N0} of them) stops (`Node.StopAsync`: drain and handoff) while {Callers} callers on node 0 keep calling every child by id.");
         table.AppendLine();
@@ -61,6 +63,7 @@ public static class SupervisorScenario
         table.AppendLine(CultureInfo.InvariantCulture, $"| node seen down by both others, from the cut | {recovery.Down.TotalMilliseconds:N0} ms | {recoveryWithCheckpoints.Down.TotalMilliseconds:N0} ms |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| every child of the cut node runs again elsewhere, from the cut | {recovery.AllRunning.TotalMilliseconds:N0} ms | {recoveryWithCheckpoints.AllRunning.TotalMilliseconds:N0} ms |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| restarted children whose state is the last one set (checkpointed) | {recovery.Restored:N0} | {recoveryWithCheckpoints.Restored:N0} |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| restarted children a call by id did not reach within 30 s | {recovery.Unreachable:N0} | {recoveryWithCheckpoints.Unreachable:N0} |");
         return table.ToString();
     }
 
@@ -69,17 +72,35 @@ public static class SupervisorScenario
 
     private static string[] Keys(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture))];
 
-    /// <summary>Starts every id, a third from each node, <paramref name="inFlight"/> at a time per node; children/s until every start returned.</summary>
-    private static async Task<double> StartAllAsync(SupervisorCluster cluster, string[] ids, int inFlight, TimeSpan? checkpoints)
+    /// <summary>
+    /// Starts every id, a third from each node, <paramref name="inFlight"/> at a time per node: children/s until every
+    /// start returned, and how many starts failed (each is tried again, up to three times).
+    /// </summary>
+    private static async Task<(double Rate, int Failures)> StartAllAsync(SupervisorCluster cluster, string[] ids, int inFlight, TimeSpan? checkpoints)
     {
+        var failures = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(cluster.Supervisors.Select((supervisor, n) =>
             Windowed.RunAsync(ids.Where((_, i) => i % cluster.Supervisors.Count == n), inFlight, async (id, _) =>
             {
                 var spec = HordeChildSpec.For<Slot>(id) with { CheckpointInterval = checkpoints };
-                (await supervisor.StartChildAsync(spec, TimeSpan.FromSeconds(30))).EnsureRunning();
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        if ((await supervisor.StartChildAsync(spec, TimeSpan.FromSeconds(30))).IsRunning)
+                            return;
+                    }
+                    catch (TimeoutException) when (attempt < 3)
+                    {
+                        // Seen on this loaded machine: the registry's write inside a start timed out and was thrown, not returned.
+                    }
+                    Interlocked.Increment(ref failures); // counted and tried again
+                    if (attempt == 3)
+                        throw new InvalidOperationException($"starting {id} failed three times");
+                }
             })));
-        return ids.Length / clock.Elapsed.TotalSeconds;
+        return (ids.Length / clock.Elapsed.TotalSeconds, failures);
     }
 
     /// <summary>Sets every child's state (seed = its index), <paramref name="inFlight"/> calls at a time from node 0.</summary>
@@ -192,12 +213,20 @@ public static class SupervisorScenario
         }, TimeSpan.FromSeconds(60));
         var allRunning = clock.Elapsed;
         var restored = 0;
+        var unreachable = 0;
         foreach (var id in lost)
         {
-            if (await survivors[0].Child<Slot>(id).CallAsync<long>(new Check()) == Slot.Expected(index[id]))
-                restored++;
+            try
+            {
+                if (await survivors[0].Child<Slot>(id).CallAsync<long>(new Check(), TimeSpan.FromSeconds(30)) == Slot.Expected(index[id]))
+                    restored++;
+            }
+            catch (Exception e) when (e is TimeoutException or Horde.Net.Registry.NameNotRegisteredException)
+            {
+                unreachable++;
+            }
         }
-        return new(lost.Count, down, allRunning, restored);
+        return new(lost.Count, down, allRunning, restored, unreachable);
     }
 
     /// <summary>Whether every one of <paramref name="ids"/> runs on one of <paramref name="supervisors"/>' nodes.</summary>
@@ -210,5 +239,5 @@ public static class SupervisorScenario
     private sealed record LeaveRun(int Moving, TimeSpan AllMoved, TimeSpan Stopped, int WrongState, int MostTwice, int FewestAlive,
         int Samples, long Calls, long Errors, long WrongReplies, string? FirstError);
 
-    private sealed record RecoveryRun(int Lost, TimeSpan Down, TimeSpan AllRunning, int Restored);
+    private sealed record RecoveryRun(int Lost, TimeSpan Down, TimeSpan AllRunning, int Restored, int Unreachable);
 }

@@ -21,11 +21,9 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
         var perNode = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var supervisor in all)
         {
-            var places = supervisor.WhichChildren()
-                .Where(c => c.Pid is not null)
-                .ToDictionary(c => c.Id, c => c.Pid!.Node, StringComparer.Ordinal);
-            ReportMoves(supervisor.Name, places);
-            var counts = places.Values.GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+            var running = supervisor.WhichChildren().Where(c => c.Pid is not null).ToList();
+            ReportMoves(supervisor.Name, running.ToDictionary(c => c.Id, c => c.Pid!.Node, StringComparer.Ordinal));
+            var counts = running.GroupBy(c => c.Pid!.Node).ToDictionary(g => g.Key, g => g.Count());
             var lag = supervisor.SinceLastSync is { } since ? $"{since.TotalMilliseconds:0} ms" : "not synced yet";
             foreach (var member in supervisor.Members)
             {
@@ -38,17 +36,24 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
         return new DashboardSection("supervisors", ["supervisor", "member", "status", "children", "sync lag"], rows) { PerNode = perNode };
     }
 
-    /// <summary>Children of <paramref name="supervisor"/> now on another node than at the last read, one event per pair of nodes.</summary>
-    private void ReportMoves(string supervisor, Dictionary<string, NodeName> places)
+    /// <summary>
+    /// Children of <paramref name="supervisor"/> now running on another node than where they last ran, one event per
+    /// pair of nodes. A child between two instances (not registered for a moment) keeps its last place until it runs again.
+    /// </summary>
+    private void ReportMoves(string supervisor, Dictionary<string, NodeName> running)
     {
-        if (_lastPlaces.TryGetValue(supervisor, out var before))
+        if (!_lastPlaces.TryGetValue(supervisor, out var places))
         {
-            var moves = places
-                .Where(p => before.TryGetValue(p.Key, out var was) && was != p.Value)
-                .GroupBy(p => (From: before[p.Key], To: p.Value));
-            foreach (var move in moves)
-                feed.Add("handoff", $"{move.Count()} children of {supervisor} moved from {move.Key.From} to {move.Key.To}");
+            _lastPlaces[supervisor] = running;
+            return;
         }
-        _lastPlaces[supervisor] = places;
+        var moves = running
+            .Where(p => places.TryGetValue(p.Key, out var was) && was != p.Value)
+            .GroupBy(p => (From: places[p.Key], To: p.Value))
+            .ToList();
+        foreach (var move in moves)
+            feed.Add("handoff", $"{move.Count()} children of {supervisor} moved from {move.Key.From} to {move.Key.To}");
+        foreach (var (id, node) in running)
+            places[id] = node;
     }
 }

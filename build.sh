@@ -21,7 +21,7 @@ need_debs() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-test_debs=(dnsmasq)
+test_debs=(dnsmasq chromium)
 
 cmd="${1:-}"; shift || true
 case "$cmd" in

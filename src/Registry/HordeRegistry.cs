@@ -14,7 +14,7 @@ namespace Horde.Net.Registry;
 /// the same on every node, and the loser exits with <see cref="NameConflict"/>.
 /// </summary>
 /// <typeparam name="TValue">The values registered with names.</typeparam>
-public sealed partial class HordeRegistry<TValue>
+public sealed partial class HordeRegistry<TValue> : IRegistryStatus
 {
     private readonly Node _node;
     private readonly Replica<string, RegistryEntry<TValue>> _names;

@@ -25,6 +25,20 @@ public static class HordeEndpointRouteBuilderExtensions
         return group;
     }
 
+    /// <summary>
+    /// Maps the live dashboard of the cluster at <paramref name="path"/> (opt-in; put it behind your own authorization
+    /// with <c>.RequireAuthorization()</c>): the nodes and their state, children per node and per supervisor,
+    /// registry sizes, replica sync lag, recent events and a timeline of children per node, updated every second by
+    /// server-sent events. The page, script and style are served from the assembly; <c>path/state</c> gives the same
+    /// as JSON. The layers above add their parts when they are added to the host.
+    /// </summary>
+    public static IEndpointConventionBuilder MapHordeDashboard(this IEndpointRouteBuilder endpoints, string path = "/horde")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return DashboardEndpoints.Map(endpoints, path);
+    }
+
     private static HealthCheckOptions Tagged(string tag) => new()
     {
         Predicate = registration => registration.Tags.Contains(tag),

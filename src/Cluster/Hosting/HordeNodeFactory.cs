@@ -34,7 +34,9 @@ internal static class HordeNodeFactory
             configure(node);
         if (node.FindClusterProblem() is { } problem)
             throw new HordeConfigurationException($"{prefix}:{problem.Setting}", problem.Problem);
-        return new Node(node, loggerFactory, services.GetService<IMeterFactory>());
+        var created = new Node(node, loggerFactory, services.GetService<IMeterFactory>());
+        services.GetService<NodeEventRecorder>()?.Attach(created); // from the start, so the dashboard misses no event
+        return created;
     }
 
     /// <summary>

@@ -31,6 +31,9 @@ public static class HordeServiceCollectionExtensions
         services.TryAddSingleton<IHorde, HordeFacade>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, HordeHostedService>());
         HordeHealthChecks.Register(services);
+        services.TryAddSingleton<HordeEventFeed>();
+        services.TryAddSingleton<NodeEventRecorder>();
+        services.TryAddSingleton<HordeDashboard>();
         configure?.Invoke(new HordeBuilder(services));
         return services;
     }

@@ -25,6 +25,10 @@ internal sealed class HordeRegistries : IHordeRegistries
 
     public void Add<TValue>(HordeRegistry<TValue> registry) => _registries[registry.Name] = registry;
 
+    /// <summary>Each registry's name, size, first sync and sync lag, for the dashboard.</summary>
+    public IEnumerable<(string Name, int Count, bool IsCaughtUp, TimeSpan? SinceLastSync)> Describe() =>
+        _registries.Values.OfType<IRegistryStatus>().Select(r => (r.Name, r.Count, r.IsCaughtUp, r.SinceLastSync)).OrderBy(r => r.Name, StringComparer.Ordinal);
+
     /// <summary>What the readiness of registry <paramref name="name"/> waits for, or null once it has caught up.</summary>
     public string? WaitingFor<TValue>(string name) =>
         !_registries.TryGetValue(name, out var registry) ? "not started"

@@ -23,6 +23,7 @@ public static class RegistryHordeBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         horde.Services.TryAddSingleton<HordeRegistries>();
         horde.Services.TryAddSingleton<IHordeRegistries>(sp => sp.GetRequiredService<HordeRegistries>());
+        horde.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHordeDashboardSource, RegistryDashboardSource>());
         horde.Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IHordeRegistries>().Get<TValue>(name));
         return horde
             .MessageTypes(types => types.AddRegistry())

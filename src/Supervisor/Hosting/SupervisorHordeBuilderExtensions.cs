@@ -30,6 +30,7 @@ public static class SupervisorHordeBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         horde.Services.TryAddSingleton<HordeSupervisors>();
         horde.Services.TryAddSingleton<IHordeSupervisors>(sp => sp.GetRequiredService<HordeSupervisors>());
+        horde.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHordeDashboardSource, SupervisorDashboardSource>());
         horde.Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IHordeSupervisors>().Get(name));
         return horde
             .MessageTypes(types => types.AddSupervisor())
@@ -49,7 +50,7 @@ public static class SupervisorHordeBuilderExtensions
         return HordeSupervisor.Get(horde.Node, name);
     }
 
-    private sealed class HordeSupervisors : IHordeSupervisors
+    internal sealed class HordeSupervisors : IHordeSupervisors
     {
         private readonly ConcurrentDictionary<string, HordeSupervisor> _supervisors = new(StringComparer.Ordinal);
 
@@ -59,6 +60,8 @@ public static class SupervisorHordeBuilderExtensions
                 : throw new InvalidOperationException($"No supervisor '{name}' has started; add it with AddSupervisor(\"{name}\") and resolve it after the host has started.");
 
         public void Add(HordeSupervisor supervisor) => _supervisors[supervisor.Name] = supervisor;
+
+        public IEnumerable<HordeSupervisor> All() => _supervisors.Values.OrderBy(s => s.Name, StringComparer.Ordinal);
 
         public string? WaitingFor(string name) =>
             !_supervisors.TryGetValue(name, out var supervisor) ? "not started"

@@ -44,9 +44,15 @@ public sealed class LocalCluster : IAsyncDisposable
         var cluster = new LocalCluster(settings);
         try
         {
+            // One after another, as pods of a new deployment come up: a 2-core machine starting them all at once spends
+            // its first seconds compiling three web hosts at a time.
             var names = Enumerable.Range(0, count).Select(_ => cluster.NewName()).ToList();
             foreach (var name in names)
-                cluster._nodes.Add(ExClusterNode.Start(name, names, cluster._cookie, settings));
+            {
+                var node = ExClusterNode.Start(name, names, cluster._cookie, settings);
+                cluster._nodes.Add(node);
+                await node.WaitReadyAsync(names[..cluster._nodes.Count], timeout);
+            }
             await Task.WhenAll(cluster._nodes.Select(n => n.WaitReadyAsync(names, timeout)));
             cluster.UpdateServing();
             return cluster;

@@ -165,6 +165,7 @@ public sealed class OrderClient : IDisposable
         var problems = new ConcurrentQueue<string>();
         var lost = 0;
         var lostSettled = 0;
+        var lostOutside = 0;
         var duplicated = 0;
         var unexpected = 0;
         var outOfOrder = 0;
@@ -183,15 +184,16 @@ public sealed class OrderClient : IDisposable
             var verdict = order.Compare(view.Items, kills, lossWindow, settled ?? DateTime.MinValue);
             Interlocked.Add(ref lost, verdict.Lost);
             Interlocked.Add(ref lostSettled, verdict.LostSettled);
+            Interlocked.Add(ref lostOutside, verdict.LostOutsideWindow);
             Interlocked.Add(ref duplicated, verdict.Duplicated);
             Interlocked.Add(ref unexpected, verdict.Unexpected);
             Interlocked.Add(ref outOfOrder, verdict.OutOfOrder ? 1 : 0);
             Interlocked.Add(ref bound, verdict.AtRisk);
             Interlocked.Add(ref moved, order.Moves);
-            if (verdict.Lost + verdict.Duplicated + verdict.Unexpected > 0 || verdict.OutOfOrder)
+            if (verdict.LostOutsideWindow + verdict.Duplicated + verdict.Unexpected > 0 || verdict.OutOfOrder || (verdict.Lost > 0 && kills.Count == 0))
                 problems.Enqueue($"{order.Customer} on {view.Node}: {verdict}");
         });
-        return new Check(_orders.Length, Acknowledged, lost, lostSettled, bound, duplicated, unexpected, outOfOrder, Failed, Refused, LongestWait, LongestWaitOrder,
+        return new Check(_orders.Length, Acknowledged, lost, lostSettled, lostOutside, bound, duplicated, unexpected, outOfOrder, Failed, Refused, LongestWait, LongestWaitOrder,
             moved, [.. problems.Take(20)], Failures);
     }
 

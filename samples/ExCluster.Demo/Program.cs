@@ -4,18 +4,25 @@
 using System.Globalization;
 using ExCluster.Demo;
 
-var orders = args.Length > 1 && args[0] == "--orders" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 300;
+var orders = Option("--orders") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 300;
+var only = Option("--only"); // term or kill: one roll
 const int Nodes = 3;
 const int Workers = 12;
 var between = TimeSpan.FromSeconds(2);
 var checkpoint = TimeSpan.FromSeconds(1);
 
-var term = await Roll.RunAsync("SIGTERM roll", StopSignal.Term, null, Nodes, orders, Workers, between, Console.Out);
-var kill = await Roll.RunAsync($"SIGKILL roll, checkpoint every {checkpoint.TotalSeconds:0} s", StopSignal.Kill, checkpoint, Nodes, orders, Workers, between, Console.Out);
-Summary.Print([term, kill], Console.Out);
+var rolls = new List<RollResult>();
+if (only != "kill")
+    rolls.Add(await Roll.RunAsync("SIGTERM roll", StopSignal.Term, null, Nodes, orders, Workers, between, Console.Out));
+if (only != "term")
+    rolls.Add(await Roll.RunAsync($"SIGKILL roll, checkpoint every {checkpoint.TotalSeconds:0} s", StopSignal.Kill, checkpoint, Nodes, orders, Workers, between, Console.Out));
+Summary.Print(rolls, Console.Out);
 
-var clean = term.Check.Exact && term.Steps.All(s => s.ExitCode == 0);
-Console.WriteLine(clean
+var clean = rolls.Where(r => r.Signal == StopSignal.Term).All(r => r.Check.Exact && r.Steps.All(s => s.ExitCode == 0));
+if (only != "kill")
+    Console.WriteLine(clean
     ? "SIGTERM roll: every acknowledged append is there, in order, and no request failed."
     : "SIGTERM roll: NOT clean (see above).");
 return clean ? 0 : 1;
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;

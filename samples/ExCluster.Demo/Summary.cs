@@ -12,7 +12,7 @@ public static class Summary
             ("appends acknowledged", r => $"{r.Check.Acknowledged}"),
             ("appends lost", r => r.Signal == StopSignal.Term
                 ? $"{r.Check.Lost}"
-                : $"{r.Check.Lost} (bound: {r.Check.LossBound} acknowledged in the {r.LossWindow.TotalSeconds:0.0} s before a kill)"),
+                : $"{r.Check.Lost} (bound: {r.Check.LossBound} acknowledged in the {r.LossWindow.TotalSeconds:0.0} s before a kill or while the process died; {r.Check.LostOutsideWindow} lost outside it)"),
             ("appends doubled / invented / reordered", r => $"{r.Check.Duplicated} / {r.Check.Unexpected} / {r.Check.OutOfOrder}"),
             ("requests failed", r => $"{r.Check.Failed}"),
             ("refused connections sent elsewhere", r => $"{r.Check.Refused}"),

@@ -14,6 +14,7 @@ public sealed record Replacement(string Old, string New, StopSignal Signal, int 
 public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<ExClusterNode> _nodes = [];
+    private readonly List<string> _startCrashes = [];
     private readonly Lock _gate = new();
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly string _cookie = "demo-" + Guid.NewGuid().ToString("N");
@@ -49,9 +50,7 @@ public sealed class LocalCluster : IAsyncDisposable
             var names = Enumerable.Range(0, count).Select(_ => cluster.NewName()).ToList();
             foreach (var name in names)
             {
-                var node = ExClusterNode.Start(name, names, cluster._cookie, settings);
-                cluster._nodes.Add(node);
-                await node.WaitReadyAsync(names[..cluster._nodes.Count], timeout);
+                cluster._nodes.Add(await cluster.StartReadyAsync(name, names, names[..(cluster._nodes.Count + 1)], timeout));
             }
             await Task.WhenAll(cluster._nodes.Select(n => n.WaitReadyAsync(names, timeout)));
             cluster.UpdateServing();
@@ -83,13 +82,46 @@ public sealed class LocalCluster : IAsyncDisposable
         var name = sameName ? old.Name : NewName();
         var others = Nodes.Where(n => n != old).ToList();
         var members = others.Select(n => n.Name).Append(name).ToList();
-        var next = ExClusterNode.Start(name, members, _cookie, _settings);
+        var next = await StartReadyAsync(name, members, members, timeout);
         lock (_gate)
             _nodes[slot] = next;
-        await next.WaitReadyAsync(members, timeout);
         await Task.WhenAll(others.Select(n => WaitUntilAsync(() => n.SeesAsync(members), timeout, $"{n.Name} sees {name}")));
         UpdateServing();
         return new Replacement(old.Name, name, signal, exitCode, stopped, clock.Elapsed - stopped, signalledAt);
+    }
+
+    /// <summary>Node processes that exited before they were ready and were started again, each with why.</summary>
+    public IReadOnlyList<string> StartCrashes
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _startCrashes];
+        }
+    }
+
+    /// <summary>
+    /// Starts a node and waits until it is ready and sees <paramref name="members"/>. A process that exits first is
+    /// started again (at most twice), as the kubelet restarts a crashed container, and the crash is recorded.
+    /// </summary>
+    private async Task<ExClusterNode> StartReadyAsync(string name, IEnumerable<string> peers, IReadOnlyCollection<string> members, TimeSpan timeout)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = ExClusterNode.Start(name, peers, _cookie, _settings);
+            try
+            {
+                await node.WaitReadyAsync(members, timeout);
+                return node;
+            }
+            catch (InvalidOperationException e) when (attempt < 3)
+            {
+                await node.DisposeAsync();
+                var why = node.Output.Split(Environment.NewLine).FirstOrDefault(l => l.Contains("Hosting failed", StringComparison.Ordinal)) ?? e.Message.Split(Environment.NewLine)[0];
+                lock (_gate)
+                    _startCrashes.Add($"{name}: {why[..Math.Min(why.Length, 240)]}");
+            }
+        }
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

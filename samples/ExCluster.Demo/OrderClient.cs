@@ -22,6 +22,7 @@ public sealed class OrderClient : IDisposable
     private CancellationTokenSource? _stop;
     private Task? _running;
     private int _nextValue;
+    private int _createRetries;
     private long _acknowledged;
     private long _failed;
     private long _refused;
@@ -50,12 +51,24 @@ public sealed class OrderClient : IDisposable
     /// <summary>The first failures, described.</summary>
     public IReadOnlyList<string> Failures => [.. _failures];
 
-    /// <summary>Creates every order (PUT), several at a time.</summary>
+    /// <summary>PUTs sent again after a failure while creating the orders (a PUT is idempotent, so that is safe).</summary>
+    public int CreateRetries => Volatile.Read(ref _createRetries);
+
+    /// <summary>Creates every order (PUT), several at a time; a failed PUT is sent again, up to 5 times.</summary>
     public Task CreateOrdersAsync() =>
         Parallel.ForEachAsync(_orders, new ParallelOptions { MaxDegreeOfParallelism = _workers }, async (order, _) =>
         {
-            if (await SendAsync(order, HttpMethod.Put, $"orders/{order.Customer}", null) is { } view)
-                order.Seen(view.Node);
+            for (var attempt = 1; ; attempt++)
+            {
+                if (await SendAsync(order, HttpMethod.Put, $"orders/{order.Customer}", null, countFailure: attempt == 5) is { } view)
+                {
+                    order.Seen(view.Node);
+                    return;
+                }
+                if (attempt == 5)
+                    return;
+                Interlocked.Increment(ref _createRetries);
+            }
         });
 
     /// <summary>Starts the appending workers.</summary>
@@ -94,7 +107,7 @@ public sealed class OrderClient : IDisposable
     }
 
     /// <summary>One request and its retries after refused connections; null when it failed (counted).</summary>
-    private async Task<OrderView?> SendAsync(OrderLog order, HttpMethod method, string path, int[]? body)
+    private async Task<OrderView?> SendAsync(OrderLog order, HttpMethod method, string path, int[]? body, bool countFailure = true)
     {
         var clock = Stopwatch.StartNew();
         Uri? refusedBy = null;
@@ -106,7 +119,7 @@ public sealed class OrderClient : IDisposable
             if (serving.Count == 0 || clock.Elapsed > RefusedFor)
             {
                 if (clock.Elapsed > RefusedFor)
-                    return Fail(order, $"{method} {path}: every node refused the connection for {RefusedFor.TotalSeconds:0} s");
+                    return Fail(order, countFailure, $"{method} {path}: every node refused the connection for {RefusedFor.TotalSeconds:0} s");
                 await Task.Delay(50);
                 continue;
             }
@@ -116,7 +129,7 @@ public sealed class OrderClient : IDisposable
                 using var request = new HttpRequestMessage(method, new Uri(node, path)) { Content = body is null ? null : JsonContent.Create(body) };
                 using var response = await _http.SendAsync(request);
                 if (!response.IsSuccessStatusCode)
-                    return Fail(order, $"{method} {path} on {node.Port}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    return Fail(order, countFailure, $"{method} {path} on {node.Port}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 var view = await response.Content.ReadFromJsonAsync<OrderView>();
                 Waited(order, clock.Elapsed);
                 return view;
@@ -128,13 +141,15 @@ public sealed class OrderClient : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
             {
-                return Fail(order, $"{method} {path} on {node.Port}: {e.GetType().Name}: {e.Message}");
+                return Fail(order, countFailure, $"{method} {path} on {node.Port}: {e.GetType().Name}: {e.Message}");
             }
         }
     }
 
-    private OrderView? Fail(OrderLog order, string why)
+    private OrderView? Fail(OrderLog order, bool count, string why)
     {
+        if (!count)
+            return null;
         Interlocked.Increment(ref _failed);
         if (_failures.Count < 20)
             _failures.Enqueue($"{order.Customer}: {why}");

@@ -11,7 +11,7 @@ public sealed record RollResult(string Title, StopSignal Signal, TimeSpan? Check
 /// </summary>
 public static class Roll
 {
-    /// <summary>Node settings that make a loopback cluster notice a killed node within 3 s (the library's defaults suit a real network).</summary>
+    /// <summary>Node settings that make a loopback cluster notice a killed node within 3 s (the library's defaults suit a real network) and wait longer on a loaded machine.</summary>
     public static Dictionary<string, string> NodeSettings(TimeSpan? checkpointInterval)
     {
         var settings = new Dictionary<string, string>
@@ -21,6 +21,7 @@ public static class Roll
             ["Horde__DrainTimeout"] = "00:00:20",
             ["Horde__Membership__ReconnectInterval"] = "00:00:01",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Orders__CallTimeout"] = "00:00:15", // a 2-core machine shared with builds can stall a process for seconds
         };
         if (checkpointInterval is { } interval)
             settings["Orders__CheckpointInterval"] = interval.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
@@ -37,7 +38,7 @@ public static class Roll
         void Say(string line) => log.WriteLine($"[{clock.Elapsed.TotalSeconds,5:0.0} s] {line}");
         log.WriteLine($"== {title} ==");
         Say($"starting {nodes} nodes (separate OS processes on loopback)");
-        await using var cluster = await LocalCluster.StartAsync(nodes, NodeSettings(checkpointInterval), TimeSpan.FromSeconds(60));
+        await using var cluster = await LocalCluster.StartAsync(nodes, NodeSettings(checkpointInterval), TimeSpan.FromSeconds(120));
         Say($"ready: {string.Join(", ", cluster.Nodes.Select(n => n.Name))}");
         using var client = new OrderClient(cluster, orders, workers);
         await client.CreateOrdersAsync();
@@ -50,13 +51,17 @@ public static class Roll
             var sameName = slot % 2 == 0;
             var name = cluster.Nodes[slot].Name;
             Say($"{(signal == StopSignal.Term ? "SIGTERM" : "SIGKILL")} {name}");
-            var step = await cluster.ReplaceAsync(slot, signal, sameName, TimeSpan.FromSeconds(60));
+            var step = await cluster.ReplaceAsync(slot, signal, sameName, TimeSpan.FromSeconds(120));
             steps.Add(step);
             Say($"  exited with code {step.ExitCode} after {step.Stopped.TotalSeconds:0.0} s; {step.New} ({(sameName ? "same name" : "new name")}, new process) ready after {step.Ready.TotalSeconds:0.0} s"
                 + $" | acknowledged {client.Acknowledged}, failed {client.Failed}, refused connections retried {client.Refused}");
             await Task.Delay(between);
         }
         await client.StopAsync();
+        foreach (var crash in cluster.StartCrashes)
+            Say($"  a node process exited before it was ready and was started again: {crash}");
+        if (client.CreateRetries > 0)
+            Say($"  {client.CreateRetries} order creations (PUT, idempotent) were sent again after a failure");
         Say($"client stopped; checking every order against {client.Acknowledged} acknowledged appends");
         var check = await client.CheckAsync(signal == StopSignal.Kill ? steps : [], LossWindow(checkpointInterval));
         foreach (var problem in check.Problems.Concat(check.Failures).Take(10))

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace ExCluster;
 
-/// <summary>Settings of the orders (section <c>Orders</c>; <c>Orders__CheckpointInterval=00:00:01</c>).</summary>
+/// <summary>
+/// Settings of the orders (section <c>Orders</c>; <c>Orders__CheckpointInterval=00:00:01</c>). The same section also
+/// binds the supervisor's options, e.g. <c>Orders__CallTimeout=00:00:10</c> (how long a call waits for an order).
+/// </summary>
 public sealed class OrdersOptions
 {
     /// <summary>How often a changed order is saved for recovery after a crash (kill -9). Null: never; a graceful stop still keeps every item.</summary>

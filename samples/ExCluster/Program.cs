@@ -12,7 +12,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddSingleton<Orders>().Configure<OrdersOptions>(builder.Configuration.GetSection("Orders"));
 builder.AddHorde(horde => horde
     .AddMessageTypesFrom(typeof(Order).Assembly)
-    .AddSupervisor("orders", orders => orders.AddChildType<Order>()));
+    .AddSupervisor("orders", orders => builder.Configuration.GetSection("Orders").Bind(orders.AddChildType<Order>())));
 
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = OrdersApi.StatusOf });

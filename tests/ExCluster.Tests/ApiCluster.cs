@@ -12,7 +12,7 @@ public sealed class ApiCluster : IAsyncLifetime
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public async ValueTask InitializeAsync() =>
-        _cluster = await LocalCluster.StartAsync(3, Roll.NodeSettings(null), TimeSpan.FromSeconds(60));
+        _cluster = await LocalCluster.StartAsync(3, Roll.NodeSettings(null), TimeSpan.FromSeconds(120));
 
     public async ValueTask DisposeAsync()
     {

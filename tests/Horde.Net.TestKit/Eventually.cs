@@ -14,4 +14,17 @@ public static class Eventually
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>The same for a condition that must be awaited (a command to a node in another process); <paramref name="what"/> is read at the end.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
+    {
+        var bound = timeout ?? TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + bound;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"Timed out after {bound.TotalSeconds:0.#} s waiting until {what()}.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
 }

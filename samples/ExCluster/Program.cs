@@ -1,8 +1,9 @@
 // ExCluster: one order process per customer, started by the distributed supervisor, called by id from any node.
 // Configured as the Elixir original (NODE, COOKIE, NODES, HTTP_PORT) or by Horde__ settings (k8s/deployment.yaml).
-// SIGTERM stops the HTTP server after its requests finish, then the node drains: every order moves, with its items,
-// to a node that stays, and the process exits 0.
+// On SIGTERM readiness turns 503 while requests are still served, the node drains (every order moves, with its items,
+// to a node that stays), and the process exits 0.
 using ExCluster;
+using Horde.Net.Cluster.Hosting;
 using Horde.Net.Supervisor.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,5 +18,5 @@ builder.AddHorde(horde => horde
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = OrdersApi.StatusOf });
 app.MapOrders();
-app.MapHealth();
+app.MapHordeHealthChecks(); // /health/ready (unready from SIGTERM on) and /health/live
 app.Run();

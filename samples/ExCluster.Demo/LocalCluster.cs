@@ -114,9 +114,11 @@ public sealed class LocalCluster : IAsyncDisposable
                 await node.WaitReadyAsync(members, timeout);
                 return node;
             }
-            catch (InvalidOperationException e) when (attempt < 3)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
             {
-                await node.DisposeAsync();
+                await node.DisposeAsync(); // never leave a process behind, whatever happens next
+                if (e is TimeoutException || attempt == 3)
+                    throw;
                 var why = node.Output.Split(Environment.NewLine).FirstOrDefault(l => l.Contains("Hosting failed", StringComparison.Ordinal)) ?? e.Message.Split(Environment.NewLine)[0];
                 lock (_gate)
                     _startCrashes.Add($"{name}: {why[..Math.Min(why.Length, 240)]}");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for set-up and the everyday commands:
-#   bash build.sh demo    run the demo
+#   bash build.sh demo    the rolling-update proof: ExCluster on 3 nodes, every node replaced under load (SIGTERM, then SIGKILL)
+#   bash build.sh process-demo  a tour of processes and supervision on one node
 #   bash build.sh host-demo  three Generic Host nodes form a cluster from configuration; SIGTERM drains one
 #   bash build.sh test    build (warnings are errors), check formatting, run every test
 #   bash build.sh bench   run the benchmarks (see benchmarks/README.md)
@@ -26,6 +27,9 @@ test_debs=(dnsmasq chromium)
 cmd="${1:-}"; shift || true
 case "$cmd" in
   demo)
+    dotnet run --project samples/ExCluster.Demo -c Release -- "$@"
+    ;;
+  process-demo)
     dotnet run --project samples/ProcessDemo -c Release -- "$@"
     ;;
   host-demo)
@@ -54,7 +58,7 @@ case "$cmd" in
     dotnet pack Horde.Net.sln -c Release -o artifacts/packages -nologo
     ;;
   *)
-    echo "usage: bash build.sh demo|host-demo|test|bench|pack" >&2
+    echo "usage: bash build.sh demo|process-demo|host-demo|test|bench|pack" >&2
     exit 2
     ;;
 esac

@@ -14,12 +14,9 @@ public sealed partial class HordeSupervisor
 
     private void OnNodeDown(object? sender, NodeDown down) => RequestPass();
 
-    private void OnNodeUp(object? sender, NodeUp up)
-    {
-        RequestPass();
-        if (Options.Redistribution == Redistribution.Active)
-            _ = Task.Run(RebalanceAsync);
-    }
+    private int _rebalancing;
+
+    private void OnNodeUp(object? sender, NodeUp up) => RequestPass();
 
     private void RequestPass() => Interlocked.Exchange(ref _passRequested, 1);
 
@@ -43,7 +40,11 @@ public sealed partial class HordeSupervisor
                 CheckQuorum();
                 // Every pass on request, and every fifth anyway: a child record may reach this node after the event.
                 if (Interlocked.Exchange(ref _passRequested, 0) == 1 || ++tick % 5 == 0)
+                {
                     await RecoverAsync();
+                    if (Options.Redistribution == Redistribution.Active && Interlocked.Exchange(ref _rebalancing, 1) == 0)
+                        _ = Task.Run(RebalanceAsync);
+                }
                 await CheckpointAsync();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -143,19 +144,35 @@ public sealed partial class HordeSupervisor
         }
     }
 
-    /// <summary>Active redistribution: children whose ring owner is now another live member hand off to it.</summary>
+    /// <summary>
+    /// Active redistribution, on every pass: local children whose ring owner is now another live member hand off to it.
+    /// On the passes rather than once per join, because the newcomer's members entry reaches this node some time after
+    /// its connection (a loaded machine can take seconds). One pass at a time.
+    /// </summary>
     private async Task RebalanceAsync()
     {
-        // The newcomer's members entry reaches this node shortly after the connection.
-        for (var i = 0; i < 20 && !Stopped; i++)
+        try
         {
-            await Task.Delay(Options.TickInterval);
             var members = LiveMembers();
+            if (_quorumLost || !TakesChildren || members.Count == 0)
+                return;
             var moving = _local.Values.Where(c => !c.Released && Options.Strategy.ChooseSuccessor(c.Spec.Id, members) is { } owner && owner != _node.Name).ToList();
-            if (moving.Count == 0)
-                continue;
-            await Parallel.ForEachAsync(moving, new ParallelOptions { MaxDegreeOfParallelism = Options.HandoffConcurrency },
-                async (child, token) => await HandOffAsync(child, members, token));
+            if (moving.Count > 0)
+            {
+                await Parallel.ForEachAsync(moving, new ParallelOptions { MaxDegreeOfParallelism = Options.HandoffConcurrency, CancellationToken = _stop.Token },
+                    async (child, token) => await HandOffAsync(child, members, token));
+            }
+        }
+        catch (OperationCanceledException) when (Stopped)
+        {
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "Supervisor {Supervisor} on {Node}: a redistribution pass failed", Name, _node.Name);
+        }
+        finally
+        {
+            Volatile.Write(ref _rebalancing, 0);
         }
     }
 }

@@ -20,15 +20,9 @@ public sealed partial class HordeSupervisor
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentException.ThrowIfNullOrWhiteSpace(spec.Id);
-        if (Options.ChildTypes.Factory(spec.Type, null) is null)
-            return StartChildResult.Failed($"Child type '{spec.Type}' is not registered with supervisor '{Name}'; add it with AddChildType on every node.");
-        if (_registry.Lookup(spec.Id) is { } running)
-            return StartChildResult.AlreadyStarted(running.Pid);
         var members = LiveMembers();
-        if (members.Count == 0)
-            return StartChildResult.Failed($"Supervisor '{Name}' has no live members ({Describe(Members)}).");
-        if (!HasQuorum)
-            return StartChildResult.Failed($"Supervisor '{Name}': quorum not met ({Describe(Members)}).");
+        if (Refuse(spec, members, HasQuorum) is { } refused)
+            return refused;
         if (Options.Strategy.ChooseNode(spec.Id, members) is not { } target)
             return StartChildResult.Failed($"Supervisor '{Name}': the strategy placed '{spec.Id}' nowhere.");
         return await StartOnAsync(target, new SupervisorStartRequest(spec, 0, null, 0), timeout ?? Options.CallTimeout);
@@ -125,6 +119,14 @@ public sealed partial class HordeSupervisor
         catch (ArgumentException)
         {
             registered = RegisterResult.AlreadyRegistered(pid); // it exited at once
+        }
+        catch (TimeoutException e)
+        {
+            // The registry did not answer in time (an overloaded node): no instance is left running unregistered.
+            child.Released = true;
+            _local.TryRemove(new KeyValuePair<string, LocalChild>(spec.Id, child));
+            await _node.StopProcessAsync(pid, ExitReason.Shutdown);
+            return StartChildResult.Failed($"Supervisor '{Name}': registering child '{spec.Id}' on {_node.Name} timed out: {e.Message}");
         }
         if (!registered.IsRegistered || registered.Holder != pid)
         {

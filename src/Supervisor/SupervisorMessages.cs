@@ -16,6 +16,17 @@ public sealed record SupervisorStartRequest(
     [property: Key(2)] byte[]? State,
     [property: Key(3)] long Epoch);
 
+/// <summary>Asks another member's supervisor to start a group of children placed on it (<see cref="HordeSupervisor.StartChildrenAsync"/>).</summary>
+/// <param name="Specs">The children.</param>
+/// <param name="Hops">How many times the group was forwarded already.</param>
+[MessagePackObject]
+public sealed record SupervisorStartManyRequest([property: Key(0)] HordeChildSpec[] Specs, [property: Key(1)] int Hops);
+
+/// <summary>The answers to a <see cref="SupervisorStartManyRequest"/>, in its order.</summary>
+/// <param name="Results">One answer per spec.</param>
+[MessagePackObject]
+public sealed record SupervisorStartManyReply([property: Key(0)] SupervisorStartReply[] Results);
+
 /// <summary>Asks the supervisor on a child's node to terminate it.</summary>
 /// <param name="Id">The child's id.</param>
 [MessagePackObject]
@@ -39,6 +50,8 @@ public static class SupervisorMessageTypes
             return types;
         return types.AddRegistry()
             .Add<SupervisorStartRequest>()
+            .Add<SupervisorStartManyRequest>()
+            .Add<SupervisorStartManyReply>()
             .Add<SupervisorTerminateRequest>()
             .Add<SupervisorStartReply>();
     }

@@ -26,6 +26,21 @@ internal sealed class SupervisorProcess(HordeSupervisor supervisor) : HordeProce
                     }
                 });
                 return Reply(null);
+            case SupervisorStartManyRequest many:
+                var answer = DeferReply();
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var results = await supervisor.HandleStartManyAsync(many, supervisor.Options.CallTimeout);
+                        answer.Reply(new SupervisorStartManyReply([.. results.Select(r => r.ToReply())]));
+                    }
+                    catch (Exception e)
+                    {
+                        answer.Fail(e);
+                    }
+                });
+                return Reply(null);
             case SupervisorTerminateRequest terminate:
                 var done = DeferReply();
                 _ = Task.Run(async () =>

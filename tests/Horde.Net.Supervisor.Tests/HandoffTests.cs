@@ -73,4 +73,39 @@ public sealed class HandoffTests
             Assert.Equal(expected[id], await survivors[1].Child<Counter>(id).CallAsync<int>(new Get()));
         }
     }
+
+    [Fact]
+    public async Task A_child_that_cannot_be_handed_off_in_time_is_logged_and_restarted_elsewhere_by_crash_recovery_while_the_others_move()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync(2, o => o.SuspendTimeout = TimeSpan.FromMilliseconds(200));
+        var leaving = cluster.Nodes[1];
+        var ring = new HashRing(cluster.Nodes.Nodes.Select(n => n.Name));
+        var ids = Enumerable.Range(0, 40).Select(i => $"deadline-{i}").Where(id => ring.Owner(id) == leaving.Name).Take(5).ToList();
+        foreach (var id in ids)
+        {
+            var spec = SupervisorCluster.Spec(id) with { ShutdownTimeout = TimeSpan.FromMilliseconds(100) };
+            (await cluster[0].StartChildAsync(spec)).EnsureRunning();
+            Assert.Equal(7, await cluster[0].Child<Counter>(id).CallAsync<int>(new Add(7)));
+        }
+        // The first child is stuck in a message (a local call on its own node), so it cannot be suspended for the move.
+        var stuck = ids[0];
+        var stuckPid = cluster[1].WhereIs(stuck)!;
+        var gate = new TaskCompletionSource();
+        _ = stuckPid.CallAsync<int>(new Hold(gate), TimeSpan.FromSeconds(30));
+
+        try
+        {
+            await leaving.StopAsync();
+            Assert.Contains(TestLogging.Factory.Lines, l => l.Contains($"on {leaving.Name}: 1 of {ids.Count} children were not handed off", StringComparison.Ordinal));
+            await Eventually.TrueAsync(() => ids.All(id => cluster[0].LocalChildren().Contains(id)),
+                "every child, the stuck one too, runs on the remaining node", TimeSpan.FromSeconds(10));
+            Assert.Equal(0, await cluster[0].Child<Counter>(stuck).CallAsync<int>(new Get())); // crash recovery: its initial state
+            foreach (var id in ids.Skip(1))
+                Assert.Equal(7, await cluster[0].Child<Counter>(id).CallAsync<int>(new Get())); // handed off with its state
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+    }
 }

@@ -55,7 +55,7 @@ public sealed class NodeLossTests
         Assert.Equal(ids.Length, cluster[0].LocalChildren().Count + cluster[1].LocalChildren().Count);
     }
 
-    [Fact(Skip = "Open: after this heal the sides' replicas do not converge (each node keeps its own side's holders for 15 s+), so duplicates are not resolved; the registry's own heal test passes with a shorter partition")]
+    [Fact(Skip = "Open (src/Crdt anti-entropy): passes on an idle machine (8.7 s), fails 4 of 5 at load average 25-40: 15 s after the heal the registry replica of the cut-off node still has another root hash than the two others, no repair session is open, the replica ticked only ~35 times in 28 s and ran one repair session in all, while its peers keep refreshing _lastPushReceivedMs (so Busy/RepairedByAnother hold rounds back). Duplicates are resolved once the names' replicas converge.")]
     public async Task After_a_partition_heals_each_id_runs_once()
     {
         await using var cluster = await SupervisorCluster.StartAsync();

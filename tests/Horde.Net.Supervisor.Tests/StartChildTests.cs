@@ -36,6 +36,31 @@ public sealed class StartChildTests
     }
 
     [Fact]
+    public async Task StartChildrenAsync_starts_a_thousand_with_one_request_per_member_each_on_its_ring_owner_and_never_twice()
+    {
+        const int Children = 1000;
+        await using var cluster = await SupervisorCluster.StartAsync();
+        var specs = Enumerable.Range(0, Children).Select(i => SupervisorCluster.Spec($"many-{i}")).ToList();
+        var results = await cluster[0].StartChildrenAsync(specs, TimeSpan.FromSeconds(30));
+        Assert.True(results.All(r => r.Status == StartChildStatus.Started),
+            $"{results.Count(r => r.Status != StartChildStatus.Started)} did not start, first: {results.FirstOrDefault(r => r.Status != StartChildStatus.Started)}");
+        var ring = new HashRing(cluster.Nodes.Nodes.Select(n => n.Name));
+        for (var i = 0; i < Children; i++)
+            Assert.Equal(ring.Owner(specs[i].Id), results[i].Pid!.Node);
+        Assert.Equal(Children, cluster.Supervisors.Sum(s => s.LocalChildren().Count));
+
+        // Ids that run already, and one id twice in a batch from another node: the running instance, no second one.
+        var again = await cluster[1].StartChildrenAsync([specs[0], specs[1], SupervisorCluster.Spec("twice"), SupervisorCluster.Spec("twice")]);
+        Assert.Equal([StartChildStatus.AlreadyStarted, StartChildStatus.AlreadyStarted], again.Take(2).Select(r => r.Status));
+        Assert.Equal([results[0].Pid, results[1].Pid], again.Take(2).Select(r => r.Pid));
+        Assert.Equal([StartChildStatus.Started, StartChildStatus.AlreadyStarted], again.Skip(2).Select(r => r.Status).Order());
+        Assert.Equal(again[2].Pid, again[3].Pid);
+        Assert.Empty(SupervisorCluster.Duplicates(cluster.Supervisors));
+        Assert.Equal(Children + 1, cluster.Supervisors.Sum(s => s.LocalChildren().Count));
+        await Eventually.TrueAsync(() => cluster.Supervisors.All(s => s.CountChildren() == (Children + 1, Children + 1)), "every node counts every child running");
+    }
+
+    [Fact]
     public async Task Concurrent_starts_of_one_id_from_every_node_run_one_instance()
     {
         await using var cluster = await SupervisorCluster.StartAsync();

@@ -27,7 +27,7 @@ internal sealed class SupervisorCluster : IAsyncDisposable
             supervisors.Add(await HordeSupervisor.StartAsync(node, Name, Options(configure)));
         var cluster = new SupervisorCluster(nodes, supervisors);
         await Eventually.TrueAsync(() => cluster.Supervisors.All(s => s.LiveMembers().Count == count),
-            $"every supervisor sees {count} live members");
+            $"every supervisor sees {count} live members", TimeSpan.FromSeconds(15)); // a start-up bound: generous for a loaded machine
         return cluster;
     }
 

@@ -123,6 +123,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return [.. answer.Split(' ').Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
     }
 
+    /// <summary>
+    /// A <c>start</c> answer: every child runs (an attempt whose answer timed out on a loaded machine may have started
+    /// some, which the retry then finds already started).
+    /// </summary>
+    public static void AssertStarted(int children, string answer)
+    {
+        var fields = answer.Split(' ').Skip(1).Take(3).Select(f => f.Split('=')).ToDictionary(f => f[0], f => int.Parse(f[1], CultureInfo.InvariantCulture));
+        Assert.True(answer.StartsWith("OK", StringComparison.Ordinal) && fields["failed"] == 0 && fields["started"] + fields["already"] == children, answer);
+    }
+
     /// <summary>A <c>status</c> answer's fields.</summary>
     public static Dictionary<string, int> Status(string answer)
     {

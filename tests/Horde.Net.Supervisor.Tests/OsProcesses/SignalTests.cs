@@ -13,7 +13,7 @@ public sealed class SignalTests
         const int Children = 1000;
         await using var cluster = await ProcessCluster.StartAsync(3, 3);
         var nodes = cluster.Snapshot();
-        Assert.Equal($"OK started={Children} already=0 failed=0", await nodes[0].CommandAsync($"start c {Children}"));
+        ProcessCluster.AssertStarted(Children, await nodes[0].CommandAsync($"start c {Children}"));
         Assert.Equal("OK", await nodes[0].CommandAsync($"add c {Children}")); // child c-i holds i + 1
         await cluster.WaitUntilAllRunAsync(Children, TimeSpan.FromSeconds(10));
         var victim = nodes[2];
@@ -49,7 +49,7 @@ public sealed class SignalTests
         // s0 comes back as s0, s1 is replaced by s3 (a new name), s2 comes back as s2.
         await using var cluster = await ProcessCluster.StartAsync(4, 3);
         var nodes = cluster.Snapshot();
-        Assert.Equal($"OK started={Children} already=0 failed=0", await nodes[0].CommandAsync($"start r {Children}"));
+        ProcessCluster.AssertStarted(Children, await nodes[0].CommandAsync($"start r {Children}"));
         await cluster.WaitUntilAllRunAsync(Children, TimeSpan.FromSeconds(10));
 
         // The client calls random children by id through a node that is not the one stopping, and counts what each
@@ -110,7 +110,7 @@ public sealed class SignalTests
         var threshold = TimeSpan.FromSeconds(3); // NodeProcess's FailureThreshold
         await using var cluster = await ProcessCluster.StartAsync(3, 3);
         var nodes = cluster.Snapshot();
-        Assert.Equal($"OK started={Children} already=0 failed=0", await nodes[0].CommandAsync($"start k {Children} 50"));
+        ProcessCluster.AssertStarted(Children, await nodes[0].CommandAsync($"start k {Children} 50"));
         Assert.Equal("OK", await nodes[0].CommandAsync($"add k {Children}"));
         // Every node's checkpoint of each child holds its state now, and every node holds the same checkpoints.
         var seen = "";

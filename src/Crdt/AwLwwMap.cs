@@ -385,6 +385,9 @@ public sealed class AwLwwMap<TKey, TValue>
         }
     }
 
+    /// <summary>The first key of a leaf's list (the rest follow by <see cref="KeyState{TKey, TValue}.Next"/>), in no order.</summary>
+    internal KeyState<TKey, TValue>? FirstInLeaf(int leaf) => _leaves[leaf];
+
     internal bool TryGetState(TKey key, out KeyState<TKey, TValue> state) => _keys.TryGetValue(key, out state!);
 
     internal IEnumerable<KeyState<TKey, TValue>> States => _keys.Values;

@@ -8,7 +8,7 @@ namespace Horde.Net.Crdt;
 public sealed class CausalContext
 {
     private readonly Dictionary<ulong, ulong> _vector = [];
-    private readonly Dictionary<ulong, HashSet<ulong>> _cloud = [];
+    private readonly Dictionary<ulong, DotCloud> _cloud = [];
     private int _cloudCount;
     private ulong _digest;
     private bool _digestValid;
@@ -23,7 +23,7 @@ public sealed class CausalContext
         {
             foreach (var (replica, counters) in _cloud)
             {
-                foreach (var counter in counters)
+                foreach (var counter in counters.Counters())
                 {
                     yield return new Dot(replica, counter);
                 }
@@ -58,12 +58,9 @@ public sealed class CausalContext
             max++;
             if (_cloudCount > 0 && _cloud.TryGetValue(dot.Replica, out var set))
             {
-                while (set.Remove(max + 1))
-                {
-                    max++;
-                    _cloudCount--;
-                }
-
+                var before = set.Count;
+                max = set.Fold(max);
+                _cloudCount -= before - set.Count;
                 if (set.Count == 0)
                 {
                     _cloud.Remove(dot.Replica);
@@ -76,7 +73,7 @@ public sealed class CausalContext
         {
             if (!_cloud.TryGetValue(dot.Replica, out var set))
             {
-                set = [];
+                set = new DotCloud();
                 _cloud[dot.Replica] = set;
             }
 
@@ -105,15 +102,10 @@ public sealed class CausalContext
                 changed = true;
                 if (_cloud.TryGetValue(replica, out var set))
                 {
-                    _cloudCount -= set.RemoveWhere(c => c <= max);
-                    var top = max;
-                    while (set.Remove(top + 1))
-                    {
-                        top++;
-                        _cloudCount--;
-                    }
-
-                    _vector[replica] = top;
+                    var before = set.Count;
+                    set.DropUpTo(max);
+                    _vector[replica] = set.Fold(max);
+                    _cloudCount -= before - set.Count;
                     if (set.Count == 0)
                     {
                         _cloud.Remove(replica);
@@ -149,10 +141,7 @@ public sealed class CausalContext
         _vector.TryGetValue(replica, out var max);
         if (_cloud.TryGetValue(replica, out var set))
         {
-            foreach (var c in set)
-            {
-                max = Math.Max(max, c);
-            }
+            max = Math.Max(max, set.Max());
         }
 
         return max;

@@ -156,7 +156,7 @@ public class SyncEncodingTests
 
     private static string Rows(WireRange[] ranges) => string.Join(';', ranges.Select(r => $"{r.Low}-{r.High}"));
 
-    private static string Rows(WireKey[] keys) => string.Join(';', keys.Select(k =>
+    private static string Rows(IEnumerable<WireKey> keys) => string.Join(';', keys.Select(k =>
         $"{Convert.ToHexString(k.Key)}[{string.Join(',', k.Entries.Select(e => $"{e.Replica}:{e.Counter}@{e.Physical}.{e.Logical}={Convert.ToHexString(e.Value)}"))}]" +
         $"-[{string.Join(',', k.Dead.Select(d => $"{d.Replica}:{d.Counter}"))}]"));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Horde.Net.Crdt.Simulation;
 using Horde.Net.Crdt.Sync;
 
@@ -18,10 +19,13 @@ public static class CrdtSimulation
     {
         if (args is ["fresh", ..])
         {
-            // Only the fresh-replica transfers: the quick loop for work on the repair path.
+            // Only the fresh-replica transfers: the quick loop for work on the repair path (crdt-sim fresh [repeats]).
             FreshReplica(10_000);
-            FreshReplica(100_000);
-            FreshReplica(100_000);
+            for (var i = 0; i < (args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2); i++)
+            {
+                FreshReplica(100_000);
+            }
+
             return;
         }
 
@@ -97,15 +101,19 @@ public static class CrdtSimulation
         var putSeconds = wall.Elapsed.TotalSeconds;
         wall.Restart();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gcs = GC.CollectionCount(0);
         var fresh = cluster.Add();
         var start = cluster.NowMs;
         var ok = cluster.RunUntil(start + 600_000, () => fresh.Count == keys && cluster.Converged());
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        gcs = GC.CollectionCount(0) - gcs;
         var bytes = cluster.Network.BytesSent.Values.Sum();
         var messages = cluster.Network.MessagesSent.Values.Sum();
         Console.WriteLine(
             $"fresh replica receives {keys:N0} keys (default max_sync_size {new ReplicaOptions().MaxSyncSize}): {(ok ? "all" : "NOT all")} " +
             $"{fresh.Count:N0} received, original keeps {original.Count:N0}; simulated {cluster.NowMs - start} ms at 1 ms latency; " +
-            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s (CPU {cpu.TotalSeconds:F2} s, GC included) for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts; bytes by kind: {string.Join(", ", cluster.Network.BytesByKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1e3:F0} kB"))}");
+            $"{messages:N0} messages, {bytes / 1e6:F2} MB both ways; wall {wall.Elapsed.TotalSeconds:F2} s (CPU {cpu.TotalSeconds:F2} s, GC included; {allocated / 1e6:F0} MB allocated, {gcs} collections) for the transfer (both replicas and the encoding, on one thread), {putSeconds:F2} s for the puts; bytes by kind: {string.Join(", ", cluster.Network.BytesByKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value / 1e3:F0} kB"))}");
     }
 }

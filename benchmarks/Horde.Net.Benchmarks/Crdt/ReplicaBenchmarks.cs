@@ -75,7 +75,7 @@ public class ReplicaBenchmarks
     {
         foreach (var (to, batch) in _transport.Drain())
         {
-            _withNeighbours.OnMessage(to, new DeltaAck(batch.FirstSeq, batch.FirstSeq + (ulong)batch.Keys.Length - 1), _now);
+            _withNeighbours.OnMessage(to, new DeltaAck(batch.FirstSeq, batch.FirstSeq + (ulong)batch.Keys.Count - 1), _now);
         }
     }
 

@@ -55,9 +55,9 @@ internal sealed class SimulatedNetwork(int seed)
         var bytes = SyncMessageSerializer.Serialize(message);
         var keys = message switch
         {
-            DeltaBatch m => m.Keys.Length,
-            RangePush m => m.Keys.Length,
-            RangeReply m => m.Keys.Count(k => k.Entries.Length > 0),
+            DeltaBatch m => m.Keys.Count,
+            RangePush m => m.Keys.Count,
+            RangeReply m => m.Keys.WithEntries,
             _ => 0,
         };
         MaxKeysPerMessage = Math.Max(MaxKeysPerMessage, keys);

@@ -1,71 +1,97 @@
+using System.Runtime.InteropServices;
+
 namespace Horde.Net.Crdt.Sync;
 
 /// <summary>
 /// Gathers, in hash order, the entries a repair message carries for a hash range, leaf by leaf and only as far
 /// as the key budget needs, and says how much of the range they cover: all of it, a prefix ending at a key
-/// hash (the rest goes in a later message), or nothing (the message is full).
+/// hash (the rest goes in a later message), or nothing (the message is full). A range is cut only at a key-hash
+/// boundary, so every range in a message is covered completely by the keys it carries.
 /// </summary>
 internal static class RangeCollector
 {
-    /// <summary>What one range contributes to a message.</summary>
-    /// <param name="Keys">The keys taken with the entries to send for each.</param>
-    /// <param name="Covered">The part of the range those keys cover completely, or null if none fit.</param>
-    /// <param name="Whole">Whether <paramref name="Covered"/> is the whole range.</param>
-    public readonly record struct Taken<TKey, TValue>(List<(KeyState<TKey, TValue> State, Entry<TValue>[] Entries)> Keys, WireRange? Covered, bool Whole);
-
+    /// <summary>Appends to <paramref name="into"/> the keys of <paramref name="range"/> that fit in <paramref name="budget"/>.</summary>
     /// <param name="map">The map to read.</param>
     /// <param name="range">The range, which may span leaves.</param>
     /// <param name="budget">Keys the message still has room for.</param>
     /// <param name="messageEmpty">Whether the message holds nothing yet (then an oversized equal-hash group goes whole).</param>
     /// <param name="pick">The entries to send for a key, or an empty array to leave the key out.</param>
-    public static Taken<TKey, TValue> Take<TKey, TValue>(
-        AwLwwMap<TKey, TValue> map, WireRange range, int budget, bool messageEmpty, Func<KeyState<TKey, TValue>, Entry<TValue>[]> pick)
+    /// <param name="into">The message's keys so far; the keys taken are added at its end.</param>
+    /// <returns>The part of the range the keys added cover completely (null if none fit), and whether that is all of it.</returns>
+    public static (WireRange? Covered, bool Whole) Take<TKey, TValue>(
+        AwLwwMap<TKey, TValue> map, WireRange range, int budget, bool messageEmpty, Func<KeyState<TKey, TValue>, Entry<TValue>[]> pick,
+        List<OutgoingKey<TKey, TValue>> into)
         where TKey : notnull
     {
-        var found = new List<(KeyState<TKey, TValue> State, Entry<TValue>[] Entries)>();
+        var start = into.Count;
         var complete = true;
         for (var leaf = HashTree.LeafOf(range.Low); leaf <= HashTree.LeafOf(range.High); leaf++)
         {
-            if (found.Count > budget)
+            if (into.Count - start > budget)
             {
                 complete = false; // enough to fill the message; leaves further on wait for the next one
                 break;
             }
 
-            var start = found.Count;
-            foreach (var state in map.KeysInLeaf(leaf, range.Low, range.High))
+            var leafStart = into.Count;
+            for (var state = map.FirstInLeaf(leaf); state is not null; state = state.Next)
             {
-                var entries = pick(state);
-                if (entries.Length > 0)
+                if (state.Hash >= range.Low && state.Hash <= range.High && pick(state) is { Length: > 0 } entries)
                 {
-                    found.Add((state, entries));
+                    into.Add(new OutgoingKey<TKey, TValue>(state.Key, state.Hash, entries, []));
                 }
             }
 
-            found.Sort(start, found.Count - start, ByHash<TKey, TValue>.Instance);
+            CollectionsMarshal.AsSpan(into)[leafStart..].Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
         }
 
-        var take = RangeCutter.Take([.. found.Select(f => f.State.Hash)], budget, messageEmpty);
-        if (take == found.Count && complete)
+        var found = CollectionsMarshal.AsSpan(into)[start..];
+        var take = Cut(found, budget, messageEmpty);
+        if (take == found.Length && complete)
         {
-            return new(found, range, Whole: true);
+            return (range, true);
         }
 
+        into.RemoveRange(start + take, found.Length - take);
         if (take == 0)
         {
-            return new([], null, Whole: false);
+            return (null, false);
         }
 
-        var last = found[take - 1].State.Hash;
-        found.RemoveRange(take, found.Count - take);
-        return new(found, new WireRange(range.Low, last), Whole: last == range.High);
+        var last = into[^1].Hash;
+        return (new WireRange(range.Low, last), last == range.High);
     }
 
-    private sealed class ByHash<TKey, TValue> : IComparer<(KeyState<TKey, TValue> State, Entry<TValue>[] Entries)>
+    /// <summary>
+    /// How many of <paramref name="keys"/> (ascending by hash) to take with <paramref name="budget"/> keys left: all
+    /// if they fit; otherwise a prefix that does not split equal hashes, or 0 if even the first group does not fit and
+    /// the message already has keys (start a new message then).
+    /// </summary>
+    private static int Cut<TKey, TValue>(ReadOnlySpan<OutgoingKey<TKey, TValue>> keys, int budget, bool messageEmpty)
     {
-        public static readonly ByHash<TKey, TValue> Instance = new();
+        if (keys.Length <= budget)
+        {
+            return keys.Length;
+        }
 
-        public int Compare((KeyState<TKey, TValue> State, Entry<TValue>[] Entries) x, (KeyState<TKey, TValue> State, Entry<TValue>[] Entries) y) =>
-            x.State.Hash.CompareTo(y.State.Hash);
+        var take = budget;
+        while (take > 0 && keys[take - 1].Hash == keys[take].Hash)
+        {
+            take--;
+        }
+
+        if (take > 0 || !messageEmpty)
+        {
+            return take;
+        }
+
+        // A group of equal hashes larger than the budget: send it whole rather than never.
+        take = 1;
+        while (take < keys.Length && keys[take].Hash == keys[0].Hash)
+        {
+            take++;
+        }
+
+        return take;
     }
 }

@@ -10,6 +10,10 @@ public sealed partial class ReplicaCore<TKey, TValue>
 {
     private readonly Dictionary<ulong, RepairSession> _sessions = [];
     private readonly Dictionary<ulong, long> _lastPushReceivedMs = [];
+    private readonly HashSet<Dot> _pushedDots = []; // scratch of OnRangePush
+    private readonly List<Dot> _deadHere = []; // scratch of ApplyAnswering
+    private Func<KeyState<TKey, TValue>, Entry<TValue>[]>? _notPushed; // NotPushed, made once
+    private readonly List<OutgoingKey<TKey, TValue>> _outgoing = [];
     private ulong[] _roundRobin = [];
     private int _roundRobinNext;
     private long _nextRoundMs;
@@ -130,6 +134,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
             || nodes.Any(n => n < 0 || n >= HashTree.NodeCount(message.Level)))
         {
             throw new InvalidDataException("Malformed tree level.");
+        }
+
+        if (RepairedByAnother(from, nowMs))
+        {
+            // One repair into this replica at a time, as in OnTreeRoot: a fresh replica that opened rounds with two
+            // neighbours at once would otherwise walk with both and take every key twice.
+            return;
         }
 
         _lastPushReceivedMs[from] = nowMs;
@@ -256,23 +267,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
     private void PushChunk(ulong peer, RepairSession session, long nowMs)
     {
         var ranges = new List<WireRange>();
-        var keys = new List<WireKey>();
+        var keys = Outgoing();
         while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
         {
             var range = node.Value;
-            var taken = RangeCollector.Take(_map, range, KeyBudget - keys.Count, keys.Count == 0, s => s.Entries);
-            if (taken.Covered is not { } covered)
+            var (taken, whole) = RangeCollector.Take(_map, range, KeyBudget - keys.Count, keys.Count == 0, AllEntries, keys);
+            if (taken is not { } covered)
             {
                 break;
             }
 
-            foreach (var (state, entries) in taken.Keys)
-            {
-                keys.Add(_codec.Encode(state, entries));
-            }
-
             ranges.Add(covered);
-            if (taken.Whole)
+            if (whole)
             {
                 session.Pending.RemoveFirst();
             }
@@ -283,19 +289,17 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
-        keys.Sort(ByFirstDot);
         var id = ++_nextSessionId;
         session.InFlight[id] = [.. ranges];
         session.LastActivityMs = nowMs;
         Stats.KeysSent += keys.Count;
         _metrics.KeysSent.Add(keys.Count);
-        SendMessage(peer, new RangePush(id, session.InFlight[id], [.. keys]));
+        SendMessage(peer, new RangePush(id, session.InFlight[id], _codec.Encode(keys)));
     }
 
     private void OnRangePush(ulong from, RangePush push, long nowMs)
     {
         var ranges = Require(push.Ranges, "ranges");
-        var keys = Require(push.Keys, "keys");
         foreach (var range in ranges)
         {
             Require(range, "range");
@@ -305,7 +309,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
         }
 
-        var decoded = DecodeAll(keys, ranges, "pushed");
+        var (_, decoded) = DecodeAll(push.Keys, ranges, "pushed");
 
         // Both sides may have found the difference; the lower replica id drives, the other stands down.
         if (_sessions.ContainsKey(from) && ReplicaId > from)
@@ -315,8 +319,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         _lastPushReceivedMs[from] = nowMs;
 
-        var pushedDots = new HashSet<Dot>();
-        var reply = new List<WireKey>();
+        var pushedDots = _pushedDots;
+        pushedDots.Clear();
+        var reply = Outgoing();
         foreach (var key in decoded)
         {
             ApplyAnswering(key, reply);
@@ -329,33 +334,53 @@ public sealed partial class ReplicaCore<TKey, TValue>
         // Tell the pusher what it lacks in the ranges, as far as the budget allows; the rest of the
         // ranges stays uncovered and the pusher sends it again.
         var covered = new List<WireRange>();
+        var notPushed = _notPushed ??= NotPushed;
         var budget = KeyBudget;
         var fullBudget = budget;
         foreach (var range in ranges)
         {
-            var taken = RangeCollector.Take(_map, range, budget, budget == fullBudget, s => [.. s.Entries.Where(e => !pushedDots.Contains(e.Dot))]);
-            if (taken.Covered is not { } part)
+            var before = reply.Count;
+            var (taken, whole) = RangeCollector.Take(_map, range, budget, budget == fullBudget, notPushed, reply);
+            if (taken is not { } part)
             {
                 break;
             }
 
-            foreach (var (state, entries) in taken.Keys)
-            {
-                reply.Add(_codec.Encode(state, entries));
-            }
-
-            budget -= taken.Keys.Count;
-            Stats.KeysSent += taken.Keys.Count;
-            _metrics.KeysSent.Add(taken.Keys.Count);
+            budget -= reply.Count - before;
+            Stats.KeysSent += reply.Count - before;
+            _metrics.KeysSent.Add(reply.Count - before);
             covered.Add(part);
-            if (!taken.Whole)
+            if (!whole)
             {
                 break;
             }
         }
 
-        reply.Sort(ByFirstDot);
-        SendMessage(from, new RangeReply(push.Session, [.. covered], [.. reply]));
+        pushedDots.Clear();
+        SendMessage(from, new RangeReply(push.Session, [.. covered], _codec.Encode(reply)));
+    }
+
+    private static readonly Func<KeyState<TKey, TValue>, Entry<TValue>[]> AllEntries = s => s.Entries;
+
+    /// <summary>The keys of the next message to encode: one list reused, as each message is encoded before the next is gathered.</summary>
+    private List<OutgoingKey<TKey, TValue>> Outgoing()
+    {
+        _outgoing.Clear();
+        return _outgoing;
+    }
+
+    /// <summary>The entries of <paramref name="state"/> the push being answered did not carry (most often none).</summary>
+    private Entry<TValue>[] NotPushed(KeyState<TKey, TValue> state)
+    {
+        foreach (var entry in state.Entries)
+        {
+            if (!_pushedDots.Contains(entry.Dot))
+            {
+                return [.. state.Entries.Where(e => !_pushedDots.Contains(e.Dot))];
+            }
+        }
+
+        return [];
     }
 
     private void OnRangeReply(ulong from, RangeReply reply, long nowMs)
@@ -366,7 +391,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         var covered = Require(reply.Covered, "covered ranges");
-        var keys = Require(reply.Keys, "keys");
         if (!IsPrefix(covered, sent))
         {
             // A reply meant for an earlier incarnation's session with the same number: stale, not hostile.
@@ -374,15 +398,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
-        var repairs = new List<WireKey>();
-        foreach (var key in DecodeAll(keys, sent, "reply"))
+        var repairs = Outgoing();
+        foreach (var key in DecodeAll(reply.Keys, sent, "reply").Keys)
         {
             ApplyAnswering(key, repairs);
         }
 
         if (repairs.Count > 0)
         {
-            SendMessage(from, new Repair([.. repairs]));
+            SendMessage(from, new Repair(_codec.Encode(repairs)));
         }
 
         // Whatever the reply did not cover goes back to the front of the queue.
@@ -423,19 +447,20 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// Applies one key of a push or a reply; the dots it carries that are dead here go into
     /// <paramref name="answers"/>, so the sender learns of them.
     /// </summary>
-    private void ApplyAnswering(in DecodedKey key, List<WireKey> answers)
+    private void ApplyAnswering(in DecodedKey key, List<OutgoingKey<TKey, TValue>> answers)
     {
-        var deadHere = new List<Dot>();
+        var deadHere = _deadHere;
+        deadHere.Clear();
         Apply(key, deadHere);
         if (deadHere.Count > 0)
         {
-            answers.Add(new WireKey(key.KeyBytes, [], [.. deadHere.Select(d => new WireDot(d.Replica, d.Counter))]));
+            answers.Add(new OutgoingKey<TKey, TValue>(key.Key, key.Hash, [], [.. deadHere]));
         }
     }
 
     private void OnRepair(Repair repair)
     {
-        foreach (var key in DecodeAll(Require(repair.Keys, "keys"), ranges: null, "repair"))
+        foreach (var key in DecodeAll(repair.Keys, ranges: null, "repair").Keys)
         {
             Apply(key, deadHere: null);
         }
@@ -454,17 +479,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             SendMessage(from, new ContextShare(_map.Tree.Root, WireContext.From(_map.Context), IsReply: true));
         }
-    }
-
-    /// <summary>
-    /// The order of keys in a repair message is free; in dot order, a replica's writes come as runs of small
-    /// steps, which the key block encodes in a byte or two.
-    /// </summary>
-    private static int ByFirstDot(WireKey a, WireKey b)
-    {
-        var x = a.Entries.Length > 0 ? (a.Entries[0].Replica, a.Entries[0].Counter) : default;
-        var y = b.Entries.Length > 0 ? (b.Entries[0].Replica, b.Entries[0].Counter) : default;
-        return x.CompareTo(y);
     }
 
     private static bool InAny(WireRange[] ranges, ulong hash)

@@ -1,3 +1,5 @@
+using Horde.Net.Crdt.Sync.Encoding;
+
 namespace Horde.Net.Crdt.Sync;
 
 /// <summary>Delta shipping: every change goes to every neighbour at once, numbered, acknowledged, resent.</summary>
@@ -99,20 +101,19 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnDeltaBatch(ulong from, DeltaBatch batch)
     {
-        var keys = Require(batch.Keys, "delta keys");
-        var decoded = DecodeAll(keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
-        for (var i = 0; i < decoded.Length; i++)
+        var (columns, decoded) = DecodeAll(batch.Keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
+        for (var i = 0; i < decoded.Count; i++)
         {
             // Forward only what was news here, so a delta floods the neighbour graph once and stops.
             if (Apply(decoded[i], deadHere: null))
             {
-                Enqueue(keys[i], except: from);
+                Enqueue(columns.ToWireKey(i), except: from);
             }
         }
 
-        if (keys.Length > 0)
+        if (decoded.Count > 0)
         {
-            SendMessage(from, new DeltaAck(batch.FirstSeq, batch.FirstSeq + (ulong)keys.Length - 1));
+            SendMessage(from, new DeltaAck(batch.FirstSeq, batch.FirstSeq + (ulong)decoded.Count - 1));
         }
     }
 
@@ -124,56 +125,47 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
+    private DecodedKey[] _decodedKeys = []; // scratch of DecodeAll, reused from message to message
+    private Entry<TValue>[] _decodedEntries = [];
+
     /// <summary>One key of a received message, decoded and checked, not yet applied.</summary>
-    private readonly record struct DecodedKey(byte[] KeyBytes, TKey Key, ulong Hash, Entry<TValue>[] Entries, Dot[] Dead);
+    private readonly record struct DecodedKey(TKey Key, ulong Hash, ArraySegment<Entry<TValue>> Entries, ArraySegment<Dot> Dead);
 
     /// <summary>
     /// Decodes every key of a message before any is applied, so a message refused for one bad key leaves the state
-    /// as it was. With <paramref name="ranges"/>, every key must lie in one of them.
+    /// as it was. With <paramref name="ranges"/>, every key must lie in one of them. Keys and values are read straight
+    /// from the block; values only for dots not yet seen. The keys returned live in scratch arrays until the next call.
     /// </summary>
-    private DecodedKey[] DecodeAll(WireKey[] keys, WireRange[]? ranges, string what)
+    private (KeyColumns Columns, ArraySegment<DecodedKey> Keys) DecodeAll(WireKeys? keys, WireRange[]? ranges, string what)
     {
-        var decoded = new DecodedKey[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var columns = Require(keys, $"{what} keys").Columns;
+        var entries = _decodedEntries.Length >= columns.Entries.Length ? _decodedEntries : _decodedEntries = new Entry<TValue>[columns.Entries.Length];
+        var decoded = _decodedKeys.Length >= columns.Count ? _decodedKeys : _decodedKeys = new DecodedKey[columns.Count];
+        var e = 0;
+        for (var i = 0; i < columns.Count; i++)
         {
-            decoded[i] = Decode(keys[i]);
-            if (ranges is not null && !InAny(ranges, decoded[i].Hash))
+            _codec.ObserveSize(columns.SizeOf(i));
+            var key = _codec.DecodeKey(columns.KeyBytes(i));
+
+            // The hash comes from our own encoding of the key, not the sender's bytes, so a non-canonical
+            // encoding cannot place a key in the wrong leaf.
+            var hash = _map.TryGetState(key, out var state) ? state.Hash : _map.Hasher.Hash(key);
+            if (ranges is not null && !InAny(ranges, hash))
             {
                 throw new InvalidDataException($"A {what} key lies outside the pushed ranges.");
             }
+
+            var first = e;
+            foreach (ref readonly var entry in columns.EntriesOf(i))
+            {
+                var value = _map.Context.Contains(entry.Dot) ? default! : _codec.DecodeValue(columns.ValueBytes(entry));
+                entries[e++] = new Entry<TValue>(entry.Dot, entry.Timestamp, value);
+            }
+
+            decoded[i] = new DecodedKey(key, hash, new ArraySegment<Entry<TValue>>(entries, first, e - first), columns.DeadOf(i));
         }
 
-        return decoded;
-    }
-
-    /// <summary>Decodes a key-scoped delta; values are decoded only for dots not yet seen.</summary>
-    private DecodedKey Decode(WireKey wire)
-    {
-        _codec.Observe(Require(wire, "key delta"));
-        var keyBytes = Require(wire.Key, "key");
-        var wireEntries = Require(wire.Entries, "entries");
-        var wireDead = Require(wire.Dead, "dead dots");
-
-        var key = _codec.DecodeKey(keyBytes);
-
-        // The hash comes from our own encoding of the key, not the sender's bytes, so a non-canonical
-        // encoding cannot place a key in the wrong leaf.
-        var hash = _map.TryGetState(key, out var state) ? state.Hash : _map.Hasher.Hash(key);
-        var entries = new Entry<TValue>[wireEntries.Length];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            var wireEntry = Require(wireEntries[i], "entry");
-            entries[i] = _codec.Decode(wireEntry, withValue: !_map.Context.Contains(new Dot(wireEntry.Replica, wireEntry.Counter)));
-        }
-
-        var dead = new Dot[wireDead.Length];
-        for (var i = 0; i < dead.Length; i++)
-        {
-            var dot = Require(wireDead[i], "dead dot");
-            dead[i] = dot.Counter != 0 ? new Dot(dot.Replica, dot.Counter) : throw new InvalidDataException("Dot counter 0.");
-        }
-
-        return new DecodedKey(keyBytes, key, hash, entries, dead);
+        return (columns, new ArraySegment<DecodedKey>(decoded, 0, columns.Count));
     }
 
     private bool Apply(in DecodedKey key, List<Dot>? deadHere)

@@ -23,7 +23,7 @@ public abstract record SyncMessage;
 /// <param name="FirstSeq">Sequence number of the first key delta; the rest follow contiguously.</param>
 /// <param name="Keys">Key-scoped deltas.</param>
 [MessagePackObject]
-public sealed record DeltaBatch([property: Key(0)] ulong FirstSeq, [property: Key(1), MessagePackFormatter(typeof(WireKeysFormatter))] WireKey[] Keys) : SyncMessage;
+public sealed record DeltaBatch([property: Key(0)] ulong FirstSeq, [property: Key(1), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys) : SyncMessage;
 
 /// <summary>Acknowledges the deltas numbered <paramref name="FirstSeq"/> to <paramref name="LastSeq"/>.</summary>
 /// <param name="FirstSeq">First acknowledged sequence number.</param>
@@ -52,7 +52,7 @@ public sealed record TreeLevel([property: Key(0)] int Level, [property: Key(1), 
 /// <param name="Ranges">Hash ranges covered completely.</param>
 /// <param name="Keys">The sender's keys in those ranges.</param>
 [MessagePackObject]
-public sealed record RangePush([property: Key(0)] ulong Session, [property: Key(1), MessagePackFormatter(typeof(WireRangesFormatter))] WireRange[] Ranges, [property: Key(2), MessagePackFormatter(typeof(WireKeysFormatter))] WireKey[] Keys) : SyncMessage;
+public sealed record RangePush([property: Key(0)] ulong Session, [property: Key(1), MessagePackFormatter(typeof(WireRangesFormatter))] WireRange[] Ranges, [property: Key(2), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys) : SyncMessage;
 
 /// <summary>
 /// The answer to a <see cref="RangePush"/>: for the (prefix of the) ranges it covers, entries the pusher did not
@@ -62,12 +62,12 @@ public sealed record RangePush([property: Key(0)] ulong Session, [property: Key(
 /// <param name="Covered">The prefix of the pushed ranges this reply covers (the last one possibly cut short).</param>
 /// <param name="Keys">Entries new to the pusher and dead dots, per key.</param>
 [MessagePackObject]
-public sealed record RangeReply([property: Key(0)] ulong Session, [property: Key(1), MessagePackFormatter(typeof(WireRangesFormatter))] WireRange[] Covered, [property: Key(2), MessagePackFormatter(typeof(WireKeysFormatter))] WireKey[] Keys) : SyncMessage;
+public sealed record RangeReply([property: Key(0)] ulong Session, [property: Key(1), MessagePackFormatter(typeof(WireRangesFormatter))] WireRange[] Covered, [property: Key(2), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys) : SyncMessage;
 
 /// <summary>Dead dots (and only those) for keys the receiver sent in a reply: closes a repair.</summary>
 /// <param name="Keys">Key-scoped deltas with no entries.</param>
 [MessagePackObject]
-public sealed record Repair([property: Key(0), MessagePackFormatter(typeof(WireKeysFormatter))] WireKey[] Keys) : SyncMessage;
+public sealed record Repair([property: Key(0), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys) : SyncMessage;
 
 /// <summary>
 /// Sent when two roots are equal but the contexts differ: with equal live entries, every dot in either

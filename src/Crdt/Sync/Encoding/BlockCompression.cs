@@ -5,7 +5,9 @@ namespace Horde.Net.Crdt.Sync.Encoding;
 
 /// <summary>
 /// Brotli for the column blocks of a sync message: keys and values are mostly text, which Brotli packs about
-/// twice as tight as LZ4 at a few microseconds per kilobyte. Blocks too small to gain are stored as they are.
+/// twice as tight as LZ4 at a few microseconds per kilobyte. Blocks under <see cref="StoreBelowBytes"/> are stored as
+/// they are (the method byte says which): the deltas of a few writes gain a few hundred bytes from Brotli, and its
+/// encoder's set-up costs far more than that in CPU.
 /// </summary>
 internal static class BlockCompression
 {
@@ -21,7 +23,13 @@ internal static class BlockCompression
 
     private const int RatioSlack = 4096;
 
-    private const int MinCompressedBytes = 64;
+    /// <summary>
+    /// Blocks smaller than this are stored. Brotli's set-up (allocating and clearing its hash tables, 0.25-0.5 ms at
+    /// quality 5 in a busy process, whatever the block's size) dwarfs what a small block saves on the wire; from a few
+    /// kilobytes on, a repair's 200-key blocks, compression pays.
+    /// </summary>
+    public const int StoreBelowBytes = 4096;
+
     private const int Quality = 5;
     private const int WindowBits = 16; // blocks are a few kilobytes: a larger window finds nothing more, and costs setting up
     private const byte Stored = 0;
@@ -30,11 +38,12 @@ internal static class BlockCompression
     /// <summary>Layout: varint raw length, one method byte, then the (compressed) bytes.</summary>
     public static byte[] Compress(ReadOnlySpan<byte> raw)
     {
+
         var bound = 1 + BrotliEncoder.GetMaxCompressedLength(raw.Length); // never below 1 + raw.Length
         var output = new ArrayBufferWriter<byte>(Varint.MaxBytes + bound);
         Varint.Write(output, (ulong)raw.Length);
         var body = output.GetSpan(bound);
-        if (raw.Length >= MinCompressedBytes
+        if (raw.Length >= StoreBelowBytes
             && BrotliEncoder.TryCompress(raw, body[1..], out var written, Quality, WindowBits)
             && written < raw.Length
             && Fits((ulong)raw.Length, written))

@@ -16,101 +16,47 @@ namespace Horde.Net.Crdt.Sync.Encoding;
 /// Raw layout (all integers LEB128, signed ones zigzag): key count; replica count and the ids (8 bytes each);
 /// per key its length, entry count and dead-dot count; per entry its replica index, counter delta, physical
 /// delta, logical part and value length; per dead dot its replica index and counter delta; then every key's
-/// bytes; then every value's bytes. The order of the keys is kept.
+/// bytes; then every value's bytes. The order of the keys is kept. Written by <see cref="KeyBlockWriter"/>, read
+/// into <see cref="KeyColumns"/>.
 /// </para>
 /// </summary>
 internal static class KeyBlock
 {
-    public static byte[] Encode(IReadOnlyList<WireKey> keys)
+    /// <summary>Encodes key deltas given as records (deltas queued for neighbours, tests).</summary>
+    public static byte[] Encode(IEnumerable<WireKey> keys)
     {
-        var replicas = new ReplicaTable();
+        var writer = KeyBlockWriter.Rent();
         foreach (var key in keys)
         {
+            ArgumentNullException.ThrowIfNull(key);
+            writer.BeginKey();
+            writer.KeyBytes.Write(key.Key);
             foreach (var entry in key.Entries)
             {
-                replicas.IndexOf(entry.Replica);
+                writer.ValueBytes.Write(entry.Value);
+                writer.AddEntry(new Dot(entry.Replica, entry.Counter), entry.Physical, entry.Logical);
             }
 
             foreach (var dot in key.Dead)
             {
-                replicas.IndexOf(dot.Replica);
+                writer.AddDead(new Dot(dot.Replica, dot.Counter));
             }
+
+            writer.EndKey();
         }
 
-        var raw = new ArrayBufferWriter<byte>(64 + (keys.Count * 32));
-        Varint.Write(raw, (ulong)keys.Count);
-        Varint.Write(raw, (ulong)replicas.Ids.Count);
-        foreach (var replica in replicas.Ids)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(raw.GetSpan(8), replica);
-            raw.Advance(8);
-        }
-
-        foreach (var key in keys)
-        {
-            Varint.Write(raw, (ulong)key.Key.Length);
-            Varint.Write(raw, (ulong)key.Entries.Length);
-            Varint.Write(raw, (ulong)key.Dead.Length);
-        }
-
-        var previous = new Previous[replicas.Ids.Count];
-        foreach (var key in keys)
-        {
-            foreach (var entry in key.Entries)
-            {
-                var r = replicas.IndexOf(entry.Replica);
-                ref var p = ref previous[r];
-                var counterDelta = (long)(entry.Counter - p.Counter);
-                var physicalDelta = entry.Physical - p.Physical;
-                Varint.Write(raw, (ulong)r);
-                Varint.WriteSigned(raw, counterDelta);
-                Varint.WriteSigned(raw, physicalDelta);
-                if (physicalDelta == 0)
-                {
-                    Varint.WriteSigned(raw, (long)entry.Logical - p.Logical - counterDelta);
-                }
-                else
-                {
-                    Varint.Write(raw, entry.Logical);
-                }
-
-                Varint.Write(raw, (ulong)entry.Value.Length);
-                p = new Previous(entry.Counter, entry.Physical, entry.Logical);
-            }
-        }
-
-        var previousDead = new ulong[replicas.Ids.Count];
-        foreach (var key in keys)
-        {
-            foreach (var dot in key.Dead)
-            {
-                var r = replicas.IndexOf(dot.Replica);
-                Varint.Write(raw, (ulong)r);
-                Varint.WriteSigned(raw, (long)(dot.Counter - previousDead[r]));
-                previousDead[r] = dot.Counter;
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            raw.Write(key.Key);
-        }
-
-        foreach (var key in keys)
-        {
-            foreach (var entry in key.Entries)
-            {
-                raw.Write(entry.Value);
-            }
-        }
-
-        return BlockCompression.Compress(raw.WrittenSpan);
+        var block = writer.ToBlock();
+        KeyBlockWriter.Return(writer);
+        return block;
     }
 
     /// <summary>Decodes a block; malformed input throws <see cref="InvalidDataException"/>.</summary>
-    public static WireKey[] Decode(ReadOnlySpan<byte> block)
+    public static KeyColumns Decode(ReadOnlySpan<byte> block) => Parse(BlockCompression.Decompress(block));
+
+    /// <summary>Reads the columns of an uncompressed block; every count is checked against the bytes left before use.</summary>
+    public static KeyColumns Parse(byte[] raw)
     {
-        var reader = new VarintReader(BlockCompression.Decompress(block));
+        var reader = new VarintReader(raw);
         var keyCount = reader.ReadCount(minBytesPerItem: 3);
         var replicas = new ulong[reader.ReadCount(minBytesPerItem: 8)];
         for (var i = 0; i < replicas.Length; i++)
@@ -118,22 +64,26 @@ internal static class KeyBlock
             replicas[i] = BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8));
         }
 
-        var shapes = new (int KeyLength, int Entries, int Dead)[keyCount];
+        var keys = new KeyColumns.KeyShape[keyCount];
+        long entryCount = 0, deadCount = 0;
         for (var i = 0; i < keyCount; i++)
         {
-            shapes[i] = (reader.ReadCount(1), reader.ReadCount(minBytesPerItem: 5), reader.ReadCount(minBytesPerItem: 2));
+            var (length, entriesOfKey, deadOfKey) = (reader.ReadCount(1), reader.ReadCount(minBytesPerItem: 5), reader.ReadCount(minBytesPerItem: 2));
+            keys[i] = new KeyColumns.KeyShape(0, length, (int)entryCount, entriesOfKey, (int)deadCount, deadOfKey); // the totals are checked below
+            entryCount += entriesOfKey;
+            deadCount += deadOfKey;
         }
 
-        var entryCount = shapes.Sum(s => (long)s.Entries);
-        var deadCount = shapes.Sum(s => (long)s.Dead);
         if ((entryCount * 5) + (deadCount * 2) > reader.Remaining)
         {
             throw new InvalidDataException("Entry counts exceed the block.");
         }
 
-        var entries = new (int Replica, Previous Stamp, int ValueLength)[entryCount];
-        var previous = new Previous[replicas.Length];
-        for (var i = 0; i < entries.Length; i++)
+        var entriesOut = new KeyColumns.EntryColumn[entryCount];
+        Span<KeyBlockWriter.Previous> previous = replicas.Length <= 64 ? stackalloc KeyBlockWriter.Previous[replicas.Length] : new KeyBlockWriter.Previous[replicas.Length];
+        previous.Clear();
+        long valueBytes = 0;
+        for (var i = 0; i < entriesOut.Length; i++)
         {
             var r = ReplicaIndex(ref reader, replicas.Length);
             ref var p = ref previous[r];
@@ -145,72 +95,58 @@ internal static class KeyBlock
                 throw new InvalidDataException("Logical clock out of range.");
             }
 
-            p = new Previous(p.Counter + (ulong)counterDelta, p.Physical + physicalDelta, (uint)logical);
-            entries[i] = (r, p, reader.ReadCount(1));
+            p = new KeyBlockWriter.Previous(p.Counter + (ulong)counterDelta, p.Physical + physicalDelta, (uint)logical);
+            if (p.Counter == 0)
+            {
+                throw new InvalidDataException("Malformed entry: dot counter 0.");
+            }
+
+            var valueLength = reader.ReadCount(1);
+            entriesOut[i] = new KeyColumns.EntryColumn(new Dot(replicas[r], p.Counter), new HlcTimestamp(p.Physical, p.Logical, replicas[r]), 0, valueLength);
+            valueBytes += valueLength;
         }
 
-        var dead = new WireDot[deadCount];
-        var previousDead = new ulong[replicas.Length];
+        var dead = new Dot[deadCount];
+        Span<ulong> previousDead = replicas.Length <= 64 ? stackalloc ulong[replicas.Length] : new ulong[replicas.Length];
+        previousDead.Clear();
         for (var i = 0; i < dead.Length; i++)
         {
             var r = ReplicaIndex(ref reader, replicas.Length);
             previousDead[r] += (ulong)reader.ReadSigned();
-            dead[i] = new WireDot(replicas[r], previousDead[r]);
+            dead[i] = previousDead[r] != 0 ? new Dot(replicas[r], previousDead[r]) : throw new InvalidDataException("Dot counter 0.");
         }
 
-        var keyBytes = reader.ReadBytes(shapes.Sum(s => s.KeyLength));
-        var values = reader.ReadBytes(entries.Sum(e => e.ValueLength));
-        if (reader.Remaining != 0)
+        long keyBytes = 0;
+        foreach (var key in keys)
         {
-            throw new InvalidDataException("Trailing bytes after a key block.");
+            keyBytes += key.KeyLength;
         }
 
-        var keys = new WireKey[keyCount];
-        int k = 0, e = 0, d = 0, v = 0;
-        for (var i = 0; i < keyCount; i++)
+        if (keyBytes + valueBytes != reader.Remaining)
         {
-            var (keyLength, entriesOfKey, deadOfKey) = shapes[i];
-            var row = new WireEntry[entriesOfKey];
-            for (var j = 0; j < row.Length; j++, e++)
-            {
-                var (r, stamp, valueLength) = entries[e];
-                row[j] = new WireEntry(replicas[r], stamp.Counter, stamp.Physical, stamp.Logical, values.Slice(v, valueLength).ToArray());
-                v += valueLength;
-            }
-
-            keys[i] = new WireKey(keyBytes.Slice(k, keyLength).ToArray(), row, dead[d..(d + deadOfKey)]);
-            k += keyLength;
-            d += deadOfKey;
+            throw new InvalidDataException(keyBytes + valueBytes > reader.Remaining ? "Truncated bytes." : "Trailing bytes after a key block.");
         }
 
-        return keys;
+        // Offsets into raw: every key's bytes, then every value's, in order.
+        var offset = raw.Length - reader.Remaining;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = keys[i] with { KeyOffset = offset };
+            offset += keys[i].KeyLength;
+        }
+
+        for (var i = 0; i < entriesOut.Length; i++)
+        {
+            entriesOut[i] = entriesOut[i] with { ValueOffset = offset };
+            offset += entriesOut[i].ValueLength;
+        }
+
+        return new KeyColumns(raw, keys, entriesOut, dead);
     }
 
     private static int ReplicaIndex(ref VarintReader reader, int count)
     {
         var r = reader.Read();
         return r < (ulong)count ? (int)r : throw new InvalidDataException("Replica index out of range.");
-    }
-
-    private record struct Previous(ulong Counter, long Physical, uint Logical);
-
-    /// <summary>The replica ids of a block in first-seen order, each written once.</summary>
-    private sealed class ReplicaTable
-    {
-        private readonly Dictionary<ulong, int> _index = [];
-
-        public List<ulong> Ids { get; } = [];
-
-        public int IndexOf(ulong replica)
-        {
-            if (!_index.TryGetValue(replica, out var i))
-            {
-                i = Ids.Count;
-                _index.Add(replica, i);
-                Ids.Add(replica);
-            }
-
-            return i;
-        }
     }
 }

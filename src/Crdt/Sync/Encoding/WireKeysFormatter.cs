@@ -1,11 +1,36 @@
 using System.Buffers;
+using MessagePack;
+using MessagePack.Formatters;
 
 namespace Horde.Net.Crdt.Sync.Encoding;
 
-/// <summary>Writes a list of key deltas as one compressed column block (see <c>KeyBlock</c>).</summary>
-public sealed class WireKeysFormatter : BlobFormatter<WireKey[]>
+/// <summary>
+/// Writes <see cref="WireKeys"/> as one MessagePack binary holding its column block (see <c>KeyBlock</c>); reading
+/// decodes and checks the whole block, so a malformed one fails the message's deserialization.
+/// </summary>
+public sealed class WireKeysFormatter : IMessagePackFormatter<WireKeys?>
 {
-    private protected override void Encode(WireKey[] value, IBufferWriter<byte> output) => output.Write(KeyBlock.Encode(value));
+    /// <inheritdoc />
+    public void Serialize(ref MessagePackWriter writer, WireKeys? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
 
-    private protected override WireKey[] Decode(ref VarintReader reader) => KeyBlock.Decode(reader.ReadBytes(reader.Remaining));
+        writer.Write(value.Block);
+    }
+
+    /// <inheritdoc />
+    public WireKeys? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        var bytes = reader.ReadBytes() ?? throw new InvalidDataException("Missing key block.");
+        return new WireKeys(KeyBlock.Decode(bytes.IsSingleSegment ? bytes.FirstSpan : BuffersExtensions.ToArray(bytes)));
+    }
 }

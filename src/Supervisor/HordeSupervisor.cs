@@ -101,7 +101,9 @@ public sealed partial class HordeSupervisor
     private async Task StartProcessesAsync()
     {
         _process = await _node.StartAsync(() => new SupervisorProcess(this), new StartOptions { Name = ProcessName });
-        await _members.PutAsync(_node.Name.ToString(), new MemberRecord(MemberStatus.Alive, _node.Incarnation));
+        // A local write, but it queues behind whatever the members replica is syncing at start-up; on a loaded
+        // machine that took longer than the replica's default 5 s and failed the host's start.
+        await _members.PutAsync(_node.Name.ToString(), new MemberRecord(MemberStatus.Alive, _node.Incarnation), timeout: TimeSpan.FromSeconds(30));
         _drain = _node.OnDrain(DrainAsync);
         _node.NodeDisconnected += OnNodeDown;
         _node.NodeConnected += OnNodeUp;

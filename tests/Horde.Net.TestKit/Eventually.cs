@@ -14,4 +14,17 @@ public static class Eventually
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>As <see cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>, with <paramref name="details"/> (what is still wrong) in the failure message.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan timeout, Func<string> details)
+    {
+        try
+        {
+            await TrueAsync(condition, what, timeout);
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message} Still: {details()}");
+        }
+    }
 }

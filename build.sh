@@ -2,6 +2,7 @@
 # One entry point for set-up and the everyday commands:
 #   bash build.sh demo    run the demo
 #   bash build.sh host-demo  three Generic Host nodes form a cluster from configuration; SIGTERM drains one
+#   bash build.sh tanx    the Tanx game on three nodes behind a load balancer (port 8080 or $1); r = rolling update
 #   bash build.sh test    build (warnings are errors), check formatting, run every test
 #   bash build.sh bench   run the benchmarks (see benchmarks/README.md)
 #   bash build.sh pack    produce the NuGet packages in artifacts/packages
@@ -21,7 +22,7 @@ need_debs() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-test_debs=(dnsmasq)
+test_debs=(dnsmasq chromium)
 
 cmd="${1:-}"; shift || true
 case "$cmd" in
@@ -30,6 +31,10 @@ case "$cmd" in
     ;;
   host-demo)
     bash samples/HostDemo/demo.sh
+    ;;
+  tanx)
+    dotnet build samples/Tanx -c Release -nologo -clp:ErrorsOnly -v quiet
+    dotnet run --project samples/Tanx.Launcher -c Release -- demo "$@"
     ;;
   test)
     [ ${#test_debs[@]} -eq 0 ] || need_debs "${test_debs[@]}"
@@ -54,7 +59,7 @@ case "$cmd" in
     dotnet pack Horde.Net.sln -c Release -o artifacts/packages -nologo
     ;;
   *)
-    echo "usage: bash build.sh demo|host-demo|test|bench|pack" >&2
+    echo "usage: bash build.sh demo|host-demo|tanx|test|bench|pack" >&2
     exit 2
     ;;
 esac

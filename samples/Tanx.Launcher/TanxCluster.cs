@@ -124,7 +124,17 @@ public sealed class TanxCluster : IAsyncDisposable
 
     private async Task<TanxNode> StartNodeAsync(NodeSlot slot, string build)
     {
-        var node = await TanxNode.StartAsync(_app, slot, Slots, _cookie, build, OnLine);
+        TanxNode node;
+        try
+        {
+            node = await TanxNode.StartAsync(_app, slot, Slots, _cookie, build, OnLine);
+        }
+        catch (InvalidOperationException) when (Environment.GetEnvironmentVariable("TANX_NO_RETRY") is null)
+        {
+            // One more try, as a Kubernetes deployment restarts a pod whose start failed: on an overloaded machine a
+            // node's first replica write can miss its bound and fail the start (see the report in its output).
+            node = await TanxNode.StartAsync(_app, slot, Slots, _cookie, build, OnLine);
+        }
         lock (_history)
             _history.Add(node);
         return node;

@@ -12,7 +12,7 @@ public sealed class TanxClusterFixture : IAsyncLifetime
     private int _generation = 1;
     private WebApplication? _balancer;
 
-    public TanxCluster Cluster { get; private set; } = null!;
+    public TanxCluster Cluster { get; private set; } = null!; // set by InitializeAsync
 
     public Uri Url { get; private set; } = null!;
 
@@ -50,7 +50,8 @@ public sealed class TanxClusterFixture : IAsyncLifetime
     {
         if (_balancer is not null)
             await _balancer.DisposeAsync();
-        await Cluster.DisposeAsync();
+        if (Cluster is not null) // null when the start failed
+            await Cluster.DisposeAsync();
     }
 }
 

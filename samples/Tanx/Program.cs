@@ -24,6 +24,7 @@ app.UseStaticFiles();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
 app.Map("/ws", ClientSocket.RunAsync);
 app.MapTanxApi();
-app.MapTanxHealth();
+app.MapHordeHealthChecks(); // /health/ready (503 from SIGTERM on) and /health/live
+app.MapTanxDashboard();
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"TANX READY {string.Join(' ', app.Urls)}"));
 await app.RunAsync();

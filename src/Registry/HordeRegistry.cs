@@ -56,6 +56,12 @@ public sealed partial class HordeRegistry<TValue>
     /// <summary>Whether the local replica has been found equal to, or repaired from, another member (a readiness signal).</summary>
     public bool HasSynced => _names.HasSynced;
 
+    /// <summary>Whether its replicas have caught up with the other members, or there are none yet (a readiness signal; see <see cref="Replica{TKey, TValue}.IsCaughtUp"/>).</summary>
+    public bool IsCaughtUp => _names.IsCaughtUp && _meta.IsCaughtUp;
+
+    /// <summary>How long ago the names replica was last found equal to, or repaired from, another member; null before the first time.</summary>
+    public TimeSpan? SinceLastSync => _names.SinceLastSync;
+
     internal string ReplicaName => ReplicaNameOf(Name);
 
     internal string WatcherName => ReplicaName + ".watcher";

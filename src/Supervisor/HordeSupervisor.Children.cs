@@ -30,6 +30,10 @@ public sealed partial class HordeSupervisor
     /// <summary>The ids of the children running on this node now (not those being moved away).</summary>
     public IReadOnlyList<string> LocalChildren() => [.. _local.Where(kv => !kv.Value.Released).Select(kv => kv.Key)];
 
+    /// <summary>The instances running on this node now (not those being moved away), with their epochs.</summary>
+    public IReadOnlyList<LocalChildInstance> LocalInstances() =>
+        [.. _local.Where(kv => !kv.Value.Released).Select(kv => new LocalChildInstance(kv.Key, kv.Value.Pid, kv.Value.Epoch))];
+
     /// <summary>The running instance of child <paramref name="id"/>, or null. Local.</summary>
     public Pid? WhereIs(string id) => _registry.WhereIs(id);
 

@@ -55,6 +55,12 @@ public sealed partial class HordeSupervisor
     /// <summary>The registry its children are registered in, under their ids (named <c>horde.supervisor.{name}</c>).</summary>
     public HordeRegistry<string> Registry => _registry;
 
+    /// <summary>Whether its replicated maps (registry, members, children, states) have caught up with the other members, or there are none yet: a readiness signal.</summary>
+    public bool IsCaughtUp => _registry.IsCaughtUp && _members.IsCaughtUp && _children.IsCaughtUp && _states.IsCaughtUp;
+
+    /// <summary>How long ago its children map was last found equal to, or repaired from, another member's; null before the first time.</summary>
+    public TimeSpan? SinceLastSync => _children.SinceLastSync;
+
     internal string ProcessName => "horde.supervisor." + Name;
 
     /// <summary>

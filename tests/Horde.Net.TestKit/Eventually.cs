@@ -15,16 +15,16 @@ public static class Eventually
         }
     }
 
-    /// <summary>As <see cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>, with <paramref name="details"/> (what is still wrong) in the failure message.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan timeout, Func<string> details)
+    /// <summary>The same for a condition that must be awaited (a command to a node in another process); <paramref name="what"/> is read at the end.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
     {
-        try
+        var bound = timeout ?? TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + bound;
+        while (!await condition())
         {
-            await TrueAsync(condition, what, timeout);
-        }
-        catch (Xunit.Sdk.XunitException e)
-        {
-            throw new Xunit.Sdk.XunitException($"{e.Message} Still: {details()}");
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"Timed out after {bound.TotalSeconds:0.#} s waiting until {what()}.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -12,6 +12,7 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(); // the same lines, for command answers
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _awaited = new();
     private readonly Task _reading;
+    private readonly SemaphoreSlim _command = new(1, 1); // one command and its answer at a time
 
     private NodeProcess(Process process, NodeName name)
     {
@@ -40,9 +41,15 @@ public sealed class NodeProcess : IAsyncDisposable
     /// Starts the test node's Generic Host mode: <c>AddHorde</c> and configuration only, here from environment
     /// variables (<c>Horde__Name</c> is set to <paramref name="name"/> on a free port, <c>Horde__Cookie</c> to the test cookie).
     /// </summary>
-    public static Task<NodeProcess> StartHostAsync(string name, IReadOnlyDictionary<string, string> environment)
+    public static Task<NodeProcess> StartHostAsync(string name, IReadOnlyDictionary<string, string> environment) =>
+        StartHostAsync(NodeName.Create(name, "127.0.0.1", TestCluster.FreePort()), environment);
+
+    /// <summary>
+    /// Starts the Generic Host mode as <paramref name="node"/> (again, after a stop); <paramref name="mode"/> is
+    /// <c>host</c> or <c>supervisor</c> (see the test node's SupervisorMode).
+    /// </summary>
+    public static Task<NodeProcess> StartHostAsync(NodeName node, IReadOnlyDictionary<string, string> environment, string mode = "host")
     {
-        var node = NodeName.Create(name, "127.0.0.1", TestCluster.FreePort());
         var variables = new Dictionary<string, string>
         {
             ["Horde__Name"] = node.ToString(),
@@ -52,7 +59,7 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         foreach (var (key, value) in environment)
             variables[key] = value;
-        return LaunchAsync(node, ["host"], variables);
+        return LaunchAsync(node, [mode], variables);
     }
 
     private static async Task<NodeProcess> LaunchAsync(NodeName node, string[] args, Dictionary<string, string> environment)
@@ -95,23 +102,38 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one command line to the node (in a mode that reads commands) and returns its one-line answer.</summary>
+    /// <summary>Sends one command line to the node (in a mode that reads commands) and returns its one-line answer; concurrent callers take turns.</summary>
     public async Task<string> CommandAsync(string line)
     {
-        while (_lines.Reader.TryRead(out _))
-        {
-            // what the node printed before this command is not its answer
-        }
-        await _process.StandardInput.WriteLineAsync(line);
-        await _process.StandardInput.FlushAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _command.WaitAsync();
         try
         {
-            return await _lines.Reader.ReadAsync(timeout.Token);
+            while (_lines.Reader.TryRead(out _))
+            {
+                // what the node printed before this command is not its answer
+            }
+            try
+            {
+                await _process.StandardInput.WriteLineAsync(line);
+                await _process.StandardInput.FlushAsync();
+            }
+            catch (IOException)
+            {
+                throw new InvalidOperationException($"Test node {Name} exited before '{line}'.");
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                return await _lines.Reader.ReadAsync(timeout.Token);
+            }
+            catch (ChannelClosedException)
+            {
+                throw new InvalidOperationException($"Test node {Name} exited while answering '{line}'.");
+            }
         }
-        catch (ChannelClosedException)
+        finally
         {
-            throw new InvalidOperationException($"Test node {Name} exited while answering '{line}'.");
+            _command.Release();
         }
     }
 
@@ -162,5 +184,6 @@ public sealed class NodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         await _reading;
         _process.Dispose();
+        _command.Dispose();
     }
 }

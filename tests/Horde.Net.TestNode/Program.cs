@@ -1,5 +1,6 @@
 // Usage: Horde.Net.TestNode <name@host:port> <cookie> [replica <map name>] [--registry <name> <count>]
 //        Horde.Net.TestNode host     (everything else from Horde__... environment variables; see HostMode)
+//        Horde.Net.TestNode supervisor (the same, with a distributed supervisor and commands; see SupervisorMode)
 // The first form starts a node with a process registered as "echo" that answers a string call with the same string,
 // prints READY, and runs until its standard input closes (or it is killed, which is what tests do to it).
 // With "replica <map name>" it also starts the named replica Replica<string, string> and answers one line per command
@@ -12,6 +13,8 @@ using Horde.Net.TestNode;
 
 if (args is ["host", ..])
     return await HostMode.RunAsync(args[1..]);
+if (args is ["supervisor", ..])
+    return await SupervisorMode.RunAsync(args[1..]);
 
 var options = new NodeOptions
 {

@@ -31,8 +31,10 @@ public sealed class RollingUpdateBotsTests(TanxClusterFixture fixture)
 
             var framesAtEnd = bots.ToDictionary(b => b, b => b.Frames);
             bool Playing(TanxBot b) => b.Frames > framesAtEnd[b] + 10 && b.LastView?["gameBuild"]?.GetValue<string>() == build;
-            await Eventually.TrueAsync(() => bots.All(Playing), $"every bot receives frames from its game on the new build {build}", TimeSpan.FromSeconds(30),
-                () => string.Join("; ", bots.Where(b => !Playing(b)).Select(b => $"{b.Name}: lost={b.Lost} frames {framesAtEnd[b]}->{b.Frames} build={b.LastView?["gameBuild"]} reconnects={b.Reconnects}")));
+            await Eventually.TrueAsync(() => Task.FromResult(bots.All(Playing)),
+                () => $"every bot receives frames from its game on the new build {build}; still not: " +
+                    string.Join("; ", bots.Where(b => !Playing(b)).Select(b => $"{b.Name}: lost={b.Lost} frames {framesAtEnd[b]}->{b.Frames} build={b.LastView?["gameBuild"]} reconnects={b.Reconnects}")),
+                TimeSpan.FromSeconds(30));
             Assert.All(bots, b => Assert.Null(b.Lost));
             foreach (var bot in bots)
             {

@@ -66,6 +66,19 @@ public sealed class HordeBuilder
         return Setup(setup => setup.Started.Add(started));
     }
 
+    /// <summary>
+    /// Adds a condition the readiness check (<c>/health/ready</c>) waits for before the node first reports ready, besides
+    /// the node running and having joined its topologies: the layers above add theirs (a registry's first sync).
+    /// <paramref name="waitingFor"/> returns null once the condition holds, else what it still waits for; once every
+    /// gate has held together the node stays ready until it drains.
+    /// </summary>
+    public HordeBuilder AddReadinessGate(string name, Func<IServiceProvider, string?> waitingFor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(waitingFor);
+        return Setup(setup => setup.ReadinessGates.Add(new ReadinessGate(name, waitingFor)));
+    }
+
     private HordeBuilder Setup(Action<HordeSetup> change)
     {
         Services.Configure(change);

@@ -9,9 +9,11 @@ namespace Horde.Net.Cluster.Hosting;
 /// <summary>
 /// Runs the node with the host: on start it listens, starts membership and runs the started hooks; on stop
 /// (<c>ApplicationStopping</c>, e.g. SIGTERM) it stops membership and drains the node within the host's shutdown
-/// timeout, logging what did not finish.
+/// timeout, logging what did not finish. The drain runs in the host's stopping phase, before any hosted service
+/// stops: the web server still serves while the node hands its work off (calls wait for the moved children, the
+/// readiness endpoint answers 503).
 /// </summary>
-internal sealed class HordeHostedService(IServiceProvider services, ILogger<HordeHostedService> logger) : IHostedService
+internal sealed class HordeHostedService(IServiceProvider services, ILogger<HordeHostedService> logger) : IHostedLifecycleService
 {
     private Node? _node;
     private ClusterMembership? _membership;
@@ -38,7 +40,18 @@ internal sealed class HordeHostedService(IServiceProvider services, ILogger<Hord
         logger.LogInformation("Horde node {Node} is running.", node.Name);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken);
+
+    /// <summary>The drain ran in <see cref="StoppingAsync"/>; a host that skips that phase still drains here.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => DrainAsync(cancellationToken);
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
         if (_membership is { } membership)
             await membership.StopAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -30,6 +30,7 @@ public static class HordeServiceCollectionExtensions
         services.TryAddSingleton(HordeMembershipFactory.Create);
         services.TryAddSingleton<IHorde, HordeFacade>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IHostedService, HordeHostedService>());
+        HordeHealthChecks.Register(services);
         configure?.Invoke(new HordeBuilder(services));
         return services;
     }

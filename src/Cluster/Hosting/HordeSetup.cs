@@ -19,4 +19,6 @@ internal sealed class HordeSetup
     public List<Func<IServiceProvider, IMembershipStrategy>> Topologies { get; } = [];
 
     public List<Func<IServiceProvider, Node, CancellationToken, Task>> Started { get; } = [];
+
+    public List<ReadinessGate> ReadinessGates { get; } = [];
 }

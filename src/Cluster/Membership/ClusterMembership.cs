@@ -36,6 +36,7 @@ public sealed class ClusterMembership : IAsyncDisposable
     private readonly Dictionary<string, IReadOnlySet<NodeName>> _lists = [];
     private readonly HashSet<NodeName> _managed = [];
     private readonly Dictionary<NodeName, int> _failedAttempts = [];
+    private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ImmutableArray<NodeName> _members;
     private CancellationTokenSource? _stopping;
     private Task _running = Task.CompletedTask;
@@ -91,6 +92,13 @@ public sealed class ClusterMembership : IAsyncDisposable
                 return MergedLists();
         }
     }
+
+    /// <summary>
+    /// Completes once the node has joined as its topologies say: every topology has published its first peer list, and
+    /// every peer listed then has been connected or tried once (a peer that is down does not hold the node back). A
+    /// readiness signal; it stays completed.
+    /// </summary>
+    public Task Joined => _joined.Task;
 
     /// <summary>Raised for each node that becomes a member.</summary>
     public event EventHandler<NodeMembershipEventArgs>? NodeJoined;
@@ -202,7 +210,10 @@ public sealed class ClusterMembership : IAsyncDisposable
         {
             try
             {
+                var published = PublishedByAll();
                 await ReconcileAsync(stopping);
+                if (published)
+                    _joined.TrySetResult();
                 changed ??= _changed.Reader.WaitToReadAsync(stopping).AsTask();
                 await Task.WhenAny(changed, Task.Delay(_options.ReconnectInterval, stopping));
                 if (changed.IsCompleted)
@@ -216,6 +227,12 @@ public sealed class ClusterMembership : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    private bool PublishedByAll()
+    {
+        lock (_lock)
+            return _strategies.All(s => _lists.ContainsKey(s.Topology));
     }
 
     private async Task ReconcileAsync(CancellationToken stopping)

@@ -54,6 +54,7 @@ public sealed class GossipStrategy : IMembershipStrategy
         ArgumentNullException.ThrowIfNull(sink);
         using var heartbeat = new GossipHeartbeat(_options.Secret);
         using var socket = OpenSocket();
+        Publish(sink); // nobody heard yet: an empty list, so that the node counts as joined without waiting for a peer
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receiving = ReceiveAsync(socket, heartbeat, sink, stop.Token);
         try

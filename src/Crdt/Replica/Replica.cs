@@ -47,6 +47,20 @@ public sealed class Replica<TKey, TValue>
     /// <summary>True once this replica has been found equal to a neighbour or has finished a repair with one.</summary>
     public bool HasSynced => Core.HasSynced;
 
+    /// <summary>
+    /// True once there is nothing to catch up with: the replica has synced with a neighbour, or no connected node runs a
+    /// replica of its name (the first node of a cluster). A readiness signal: readiness checks wait for it.
+    /// </summary>
+    public bool IsCaughtUp => _host.Current.IsCaughtUp;
+
+    /// <summary>
+    /// How long ago the replica was last found equal to a neighbour or finished a repair with one: how stale it may be
+    /// (a round every <see cref="ReplicaOptions.SyncInterval"/> refreshes it). Null before the first sync.
+    /// </summary>
+    public TimeSpan? SinceLastSync => Core.LastSyncedMs is var at && at == long.MinValue
+        ? null
+        : TimeSpan.FromMilliseconds(Math.Max(0, Environment.TickCount64 - at));
+
     /// <summary>How many keys the map holds.</summary>
     public int Count => Core.Count;
 

@@ -19,6 +19,20 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
     private string? _name;
     private bool _manualNeighbours;
 
+    // The nodes that answered that they run no replica of this name, and how many members there are: read by
+    // IsCaughtUp from other threads, so immutable and volatile.
+    private volatile System.Collections.Immutable.ImmutableHashSet<NodeName> _withoutReplica = [];
+    private volatile int _memberCount;
+
+    /// <summary>
+    /// Whether there is nothing left to catch up with for now: the replica has synced once with a peer, or every node
+    /// connected now answered that it runs no replica of this name (the first node of a cluster). A replica wired by
+    /// hand counts as caught up once it has synced or has no neighbours.
+    /// </summary>
+    public bool IsCaughtUp =>
+        Core.HasSynced
+        || (_name is null ? Core.Neighbours.Count == 0 : _memberCount == 0 && Node.ConnectedNodes.All(_withoutReplica.Contains));
+
     private void StartDiscovery(string name)
     {
         _name = name;
@@ -36,7 +50,11 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
                 LookUp(up.Node);
                 break;
             case NodeDown down when _name is not null:
+                _withoutReplica = _withoutReplica.Remove(down.Node);
                 Drop(down.Node, lookAgain: false);
+                break;
+            case ReplicaFound { Pid: null } none when _name is not null:
+                _withoutReplica = _withoutReplica.Add(none.Node);
                 break;
             case ReplicaFound { Pid: { } pid } found when _name is not null && pid.Node == found.Node:
                 if (Add(pid))
@@ -63,9 +81,14 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
             {
                 self.Send(new ReplicaFound(node, await home.WhereIsAsync(node, name)));
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or ProcessExitedException)
+            catch (TimeoutException)
             {
-                // The node went away or did not answer: its NodeUp (or its replica's announce) brings it back.
+                // Not waited for longer (IsCaughtUp counts it as running none); its replica's announce still adds it.
+                self.Send(new ReplicaFound(node, null));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ProcessExitedException)
+            {
+                // The node went away: its NodeUp (or its replica's announce) brings it back.
             }
         });
     }
@@ -83,6 +106,8 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
             Forget(known.Pid);
         }
         _members[pid.Node] = (pid, MonitorProcess(pid));
+        _memberCount = _members.Count;
+        _withoutReplica = _withoutReplica.Remove(pid.Node);
         Logger.LogDebug("Replica {Name} on {Node} found its peer {Peer}", _name, Node.Name, pid);
         ApplyTopology();
         return true;
@@ -92,6 +117,7 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
     {
         if (_members.Remove(node, out var member))
         {
+            _memberCount = _members.Count;
             Demonitor(member.Monitor);
             Forget(member.Pid);
             ApplyTopology();

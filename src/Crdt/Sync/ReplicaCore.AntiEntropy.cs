@@ -89,7 +89,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnTreeRoot(ulong from, TreeRoot root, long nowMs)
     {
-        HasSynced |= root.Root == _map.Tree.Root;
+        if (root.Root == _map.Tree.Root)
+        {
+            MarkSynced(nowMs);
+        }
+
         if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
         {
             // One repair into this replica at a time: a fresh replica with two neighbours would otherwise take every
@@ -154,7 +158,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         if (differing.Count == 0 && leaves.Count == 0)
         {
-            HasSynced = true;
+            MarkSynced(nowMs);
             return;
         }
 
@@ -234,7 +238,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         if (session.Pending.Count == 0 && session.InFlight.Count == 0)
         {
-            HasSynced = true;
+            MarkSynced(nowMs);
             _sessions.Remove(peer);
             _metrics.RepairDuration.Record(nowMs - session.StartedMs);
 

@@ -97,6 +97,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// </summary>
     public bool HasSynced { get; private set; }
 
+    /// <summary>
+    /// When (in the <c>nowMs</c> clock of the calls) this replica was last found equal to a neighbour or finished a
+    /// repair with one; <see cref="long.MinValue"/> before the first time. How far behind it may be, for dashboards.
+    /// </summary>
+    public long LastSyncedMs { get; private set; } = long.MinValue;
+
+    private void MarkSynced(long nowMs)
+    {
+        HasSynced = true;
+        LastSyncedMs = nowMs;
+    }
+
     /// <summary>Current neighbours.</summary>
     public IReadOnlyCollection<ulong> Neighbours => _outboxes.Keys;
 

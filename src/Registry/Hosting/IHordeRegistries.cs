@@ -24,4 +24,10 @@ internal sealed class HordeRegistries : IHordeRegistries
             : throw new InvalidOperationException($"No registry '{name}' has started; add it with AddRegistry(\"{name}\") and resolve it after the host has started.");
 
     public void Add<TValue>(HordeRegistry<TValue> registry) => _registries[registry.Name] = registry;
+
+    /// <summary>What the readiness of registry <paramref name="name"/> waits for, or null once it has caught up.</summary>
+    public string? WaitingFor<TValue>(string name) =>
+        !_registries.TryGetValue(name, out var registry) ? "not started"
+        : registry is HordeRegistry<TValue> { IsCaughtUp: false } ? "first sync with the other members"
+        : null;
 }

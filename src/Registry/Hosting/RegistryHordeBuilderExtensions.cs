@@ -15,7 +15,7 @@ public static class RegistryHordeBuilderExtensions
     /// <summary>
     /// Adds the registry <paramref name="name"/>: it starts when the node has started, and resolves as
     /// <see cref="IHordeRegistries"/>.Get or as a <see cref="HordeRegistry{TValue}"/> keyed by its name. Registers the
-    /// registry's message types.
+    /// registry's message types. The host's readiness check waits for its first sync with the other members.
     /// </summary>
     public static HordeBuilder AddRegistry<TValue>(this HordeBuilder horde, string name, RegistryOptions? options = null)
     {
@@ -26,6 +26,7 @@ public static class RegistryHordeBuilderExtensions
         horde.Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IHordeRegistries>().Get<TValue>(name));
         return horde
             .MessageTypes(types => types.AddRegistry())
+            .AddReadinessGate($"registry {name}", sp => sp.GetRequiredService<HordeRegistries>().WaitingFor<TValue>(name))
             .OnNodeStarted(async (sp, node, _) =>
                 sp.GetRequiredService<HordeRegistries>().Add(await HordeRegistry.StartAsync<TValue>(node, name, options)));
     }

@@ -21,7 +21,8 @@ public static class SupervisorHordeBuilderExtensions
     /// Adds the supervisor <paramref name="name"/>: it starts when the node has started (its drain hook hands its
     /// children off on SIGTERM), and resolves as <see cref="IHordeSupervisors"/>.Get, as a <see cref="HordeSupervisor"/>
     /// keyed by its name, or through <c>IHorde.Supervisor(name)</c>. Child types without a factory are built from the
-    /// host's services. Registers the supervisor's message types.
+    /// host's services. Registers the supervisor's message types. The host's readiness check waits for the first sync
+    /// of its replicated maps with the other members.
     /// </summary>
     public static HordeBuilder AddSupervisor(this HordeBuilder horde, string name, Action<HordeSupervisorOptions>? configure = null)
     {
@@ -32,6 +33,7 @@ public static class SupervisorHordeBuilderExtensions
         horde.Services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<IHordeSupervisors>().Get(name));
         return horde
             .MessageTypes(types => types.AddSupervisor())
+            .AddReadinessGate($"supervisor {name}", sp => sp.GetRequiredService<HordeSupervisors>().WaitingFor(name))
             .OnNodeStarted(async (sp, node, _) =>
             {
                 var options = new HordeSupervisorOptions { Services = sp };
@@ -57,5 +59,10 @@ public static class SupervisorHordeBuilderExtensions
                 : throw new InvalidOperationException($"No supervisor '{name}' has started; add it with AddSupervisor(\"{name}\") and resolve it after the host has started.");
 
         public void Add(HordeSupervisor supervisor) => _supervisors[supervisor.Name] = supervisor;
+
+        public string? WaitingFor(string name) =>
+            !_supervisors.TryGetValue(name, out var supervisor) ? "not started"
+            : !supervisor.IsCaughtUp ? "first sync with the other members"
+            : null;
     }
 }

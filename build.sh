@@ -3,6 +3,7 @@
 #   bash build.sh demo    the rolling-update proof: ExCluster on 3 nodes, every node replaced under load (SIGTERM, then SIGKILL)
 #   bash build.sh process-demo  a tour of processes and supervision on one node
 #   bash build.sh host-demo  three Generic Host nodes form a cluster from configuration; SIGTERM drains one
+#   bash build.sh tanx    the Tanx game on three nodes behind a load balancer (port 8080 or $1); r = rolling update
 #   bash build.sh test    build (warnings are errors), check formatting, run every test
 #   bash build.sh bench   run the benchmarks (see benchmarks/README.md)
 #   bash build.sh pack    produce the NuGet packages in artifacts/packages
@@ -35,6 +36,10 @@ case "$cmd" in
   host-demo)
     bash samples/HostDemo/demo.sh
     ;;
+  tanx)
+    dotnet build samples/Tanx -c Release -nologo -clp:ErrorsOnly -v quiet
+    dotnet run --project samples/Tanx.Launcher -c Release -- demo "$@"
+    ;;
   test)
     [ ${#test_debs[@]} -eq 0 ] || need_debs "${test_debs[@]}"
     dotnet build Horde.Net.sln -c Release -warnaserror -nologo -clp:ErrorsOnly
@@ -58,7 +63,7 @@ case "$cmd" in
     dotnet pack Horde.Net.sln -c Release -o artifacts/packages -nologo
     ;;
   *)
-    echo "usage: bash build.sh demo|process-demo|host-demo|test|bench|pack" >&2
+    echo "usage: bash build.sh demo|process-demo|host-demo|tanx|test|bench|pack" >&2
     exit 2
     ;;
 esac

@@ -19,4 +19,5 @@ var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = OrdersApi.StatusOf });
 app.MapOrders();
 app.MapHordeHealthChecks(); // /health/ready (unready from SIGTERM on) and /health/live
+app.MapHordeDashboard("/horde"); // nodes, orders per node, recent events, live
 app.Run();

@@ -25,6 +25,6 @@ app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSecond
 app.Map("/ws", ClientSocket.RunAsync);
 app.MapTanxApi();
 app.MapHordeHealthChecks(); // /health/ready (503 from SIGTERM on) and /health/live
-app.MapTanxDashboard();
+app.MapHordeDashboard("/horde"); // nodes, games per node, recent events, live
 app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"TANX READY {string.Join(' ', app.Urls)}"));
 await app.RunAsync();

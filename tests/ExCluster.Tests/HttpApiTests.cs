@@ -112,7 +112,7 @@ public sealed class HttpApiTests(ApiCluster fixture) : IClassFixture<ApiCluster>
     }
 
     [Fact]
-    public async Task Cluster_names_this_node_and_every_member_on_each_node_and_the_probes_answer()
+    public async Task Cluster_names_this_node_and_every_member_on_each_node_and_the_probes_and_dashboard_answer()
     {
         var names = fixture.Cluster.Nodes.Select(n => n.Name).Order(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < 3; i++)
@@ -123,6 +123,10 @@ public sealed class HttpApiTests(ApiCluster fixture) : IClassFixture<ApiCluster>
             Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(Node(i, "health/ready"))).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(Node(i, "health/live"))).StatusCode);
         }
+        // The dashboard's state lists every member and the orders supervisor.
+        var state = await _http.GetStringAsync(Node(0, "horde/state"));
+        Assert.All(names, name => Assert.Contains(name, state));
+        Assert.Contains("orders", state);
     }
 
     private static async Task<OrderView> ReadOrderAsync(HttpResponseMessage response)

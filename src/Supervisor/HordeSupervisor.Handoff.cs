@@ -10,6 +10,8 @@ namespace Horde.Net.Supervisor;
 // state goes to the replicated map, where the next start of the id picks it up.
 public sealed partial class HordeSupervisor
 {
+    private const int HandoffAttempts = 3;
+
     private async Task DrainAsync(CancellationToken deadline)
     {
         _leaving = true;
@@ -63,12 +65,24 @@ public sealed partial class HordeSupervisor
             if (target is not { } successor)
                 return await ParkAsync(child, suspension, state);
             await _registry.UnregisterAsync(id, child.Pid);
-            var result = await StartOnAsync(successor, new SupervisorStartRequest(child.Spec, 0, state, child.Epoch + 1), Options.CallTimeout);
-            if (result.Pid is { } next && result.IsRunning)
+            var request = new SupervisorStartRequest(child.Spec, 0, state, child.Epoch + 1);
+            var result = await StartOnAsync(successor, request, Options.CallTimeout);
+            // A failure may only be a reply that came too late, the successor running the child all the same: resuming
+            // it here would run it twice. Asking again is safe, a successor that has it answers AlreadyStarted with it.
+            for (var attempt = 1; !result.IsRunning && attempt < HandoffAttempts && !cancellationToken.IsCancellationRequested; attempt++)
+                result = await StartOnAsync(successor, request, Options.CallTimeout);
+            if (result.Pid is { } next && result.IsRunning && next != child.Pid)
             {
                 suspension.ForwardTo(next);
                 _local.TryRemove(new KeyValuePair<string, LocalChild>(id, child));
                 return true;
+            }
+            if (_leaving)
+            {
+                // This node is going: resumed here the child would die with it. Its state waits in the map instead.
+                _logger.LogWarning("Supervisor {Supervisor}: handoff of {Id} to {Successor} failed ({Error}); its state is parked in the map", Name, id, successor, result.Error);
+                await ParkAsync(child, suspension, state);
+                return false;
             }
             _logger.LogWarning("Supervisor {Supervisor}: handoff of {Id} to {Successor} failed ({Error}); it goes on here", Name, id, successor, result.Error);
         }

@@ -3,6 +3,9 @@ using Horde.Net.Cluster.Supervision;
 
 namespace Horde.Net.Cluster.Tests.Supervision;
 
+// The test kit brings in Horde.Net.Supervisor, a namespace that would otherwise win over this type by its name.
+using Supervisor = Horde.Net.Cluster.Supervision.Supervisor;
+
 public sealed class SupervisorPropertyTests
 {
     private enum Step { Crash, NormalExit, Wait }

@@ -2,6 +2,9 @@ using Horde.Net.Cluster.Supervision;
 
 namespace Horde.Net.Cluster.Tests.Supervision;
 
+// The test kit brings in Horde.Net.Supervisor, a namespace that would otherwise win over this type by its name.
+using Supervisor = Horde.Net.Cluster.Supervision.Supervisor;
+
 public sealed class SupervisorTests : IAsyncLifetime
 {
     private readonly Node _node = new();

@@ -297,6 +297,7 @@ internal sealed partial class PeerConnection : IReplySink
     private void CleanUp()
     {
         ReleaseLeaving();
+        EndAllSpans();
         foreach (var (callId, pending) in _pendingCalls)
             pending.Sink.Fail(callId, new ProcessExitedException(RemotePid(pending.Target), ExitReason.NoConnection));
         _pendingCalls.Clear();

@@ -45,7 +45,13 @@ public sealed partial class HordeSupervisor
     private async Task<bool> HandOffAsync(LocalChild child, IReadOnlyList<NodeName>? members, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // A span of its own, current while it runs, so the call that starts the successor is a child of it.
+        using var span = HordeTracing.Source.StartActivity("horde.supervisor.handoff");
+        span?.SetTag("horde.supervisor", Name);
+        span?.SetTag("horde.child", child.Spec.Id);
         var moved = await MoveAsync(child, members, cancellationToken);
+        if (!moved)
+            span?.SetStatus(ActivityStatusCode.Error, "the child goes on here");
         _metrics.Handoffs.Add(1, [.. MetricTags, new("outcome", moved ? "moved" : "failed")]);
         _metrics.HandoffDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
         return moved;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Horde.Net.Cluster.Tests.Transport;
@@ -8,14 +7,7 @@ public sealed class TracingTests
     [Fact]
     public async Task A_call_to_another_node_is_a_client_span_and_a_server_span_of_one_trace()
     {
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == HordeTracing.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new SpanRecorder();
         await using var caller = await TestCluster.StartNodeAsync("caller");
         await using var callee = await TestCluster.StartNodeAsync("callee");
         Assert.True(await caller.ConnectAsync(callee.Name));
@@ -25,7 +17,7 @@ public sealed class TracingTests
 
         // Spans of other tests' calls may be recorded too: ours are the ones between these two nodes.
         Activity? Span(ActivityKind kind, Node peer) =>
-            stopped.SingleOrDefault(s => s.Kind == kind && Equals(s.GetTagItem("horde.peer"), peer.Name.ToString()));
+            spans.Stopped.SingleOrDefault(s => s.Kind == kind && Equals(s.GetTagItem("horde.peer"), peer.Name.ToString()));
         await Eventually.TrueAsync(() => Span(ActivityKind.Client, callee) is not null && Span(ActivityKind.Server, caller) is not null,
             "the caller recorded a client span and the callee a server span");
         var client = Span(ActivityKind.Client, callee)!;

@@ -109,6 +109,7 @@ public sealed partial class HordeRegistry<TValue>
             Reassert(name, before, current => current is not null && current.Pid == after.Pid);
             return;
         }
+        _metrics.Conflicts.Add(1, _metricTags);
         _logger.LogInformation("Registry {Registry}: {Loser} lost {Name} to {Winner}", Name, before.Pid, name, after.Pid);
         before.Pid.Exit(NameConflict.Reason(name, before.Value, after.Pid));
         _watcher?.Send(new RegistryLost(name, before.Pid));

@@ -27,6 +27,8 @@ public sealed partial class HordeRegistry<TValue> : IRegistryStatus
 
     // The highest incarnation of each node declared gone: its pids are dead even before their entries are removed.
     private readonly ConcurrentDictionary<NodeName, ulong> _gone = new();
+    private readonly RegistryMetrics _metrics;
+    private readonly KeyValuePair<string, object?>[] _metricTags;
     private Pid? _watcher;
     private ReplicaSubscription<string, RegistryEntry<TValue>>? _subscription;
 
@@ -39,6 +41,9 @@ public sealed partial class HordeRegistry<TValue> : IRegistryStatus
         _names = names;
         _meta = meta;
         _logger = node.LoggerFactory.CreateLogger<HordeRegistry<TValue>>();
+        _metricTags = RegistryMetrics.Tags(name, node);
+        _metrics = RegistryMetrics.For(node.MeterFactory);
+        _metrics.Track(this, _metricTags);
     }
 
     /// <summary>The registry's name.</summary>
@@ -86,6 +91,7 @@ public sealed partial class HordeRegistry<TValue> : IRegistryStatus
     /// <summary>Stops this node's registry (its replicas and its watcher); the names stay with the other members.</summary>
     public async Task StopAsync()
     {
+        _metrics.Untrack(this);
         _subscription?.Dispose();
         if (_watcher is { } watcher)
             await _node.StopProcessAsync(watcher, ExitReason.Shutdown);

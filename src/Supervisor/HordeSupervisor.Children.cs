@@ -100,7 +100,9 @@ public sealed partial class HordeSupervisor
         {
             await _states.DeleteIfAsync(spec.Id, s => s.Epoch <= child.Epoch); // a crash restarts from the initial state
             var result = await StartLocalAsync(spec, child.Epoch + 1, null);
-            if (result.Status == StartChildStatus.Failed)
+            if (result.Status == StartChildStatus.Started)
+                _metrics.Restarts.Add(1, [.. MetricTags, new("cause", "crash")]);
+            else if (result.Status == StartChildStatus.Failed)
                 _logger.LogWarning("Supervisor {Supervisor}: restarting {Id} failed: {Error}", Name, spec.Id, result.Error);
         });
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ public sealed partial class HordeSupervisor
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
         }
+        _metrics.DrainDuration.Record(Environment.TickCount64 - started, MetricTags);
         var left = children.Count - moved;
         if (left > 0)
             _logger.LogWarning("Supervisor {Supervisor} on {Node}: {Left} of {Count} children were not handed off before the drain deadline; they fall back to crash recovery", Name, _node.Name, left, children.Count);
@@ -40,9 +42,24 @@ public sealed partial class HordeSupervisor
             _logger.LogInformation("Supervisor {Supervisor} on {Node}: handed off {Count} children in {Elapsed} ms", Name, _node.Name, children.Count, Environment.TickCount64 - started);
     }
 
-    /// <summary>Moves one local child to the successor among <paramref name="members"/> (default: the live members now).</summary>
+    /// <summary>Moves one local child to the successor among <paramref name="members"/> (default: the live members now), measured.</summary>
     /// <returns>Whether it moved (or its state was parked in the map).</returns>
     private async Task<bool> HandOffAsync(LocalChild child, IReadOnlyList<NodeName>? members, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // A span of its own, current while it runs, so the call that starts the successor is a child of it.
+        using var span = HordeTracing.Source.StartActivity("horde.supervisor.handoff");
+        span?.SetTag("horde.supervisor", Name);
+        span?.SetTag("horde.child", child.Spec.Id);
+        var moved = await MoveAsync(child, members, cancellationToken);
+        if (!moved)
+            span?.SetStatus(ActivityStatusCode.Error, "the child goes on here");
+        _metrics.Handoffs.Add(1, [.. MetricTags, new("outcome", moved ? "moved" : "failed")]);
+        _metrics.HandoffDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
+        return moved;
+    }
+
+    private async Task<bool> MoveAsync(LocalChild child, IReadOnlyList<NodeName>? members, CancellationToken cancellationToken)
     {
         var id = child.Spec.Id;
         members ??= LiveMembers();

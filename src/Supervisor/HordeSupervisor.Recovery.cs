@@ -104,7 +104,10 @@ public sealed partial class HordeSupervisor
     {
         var result = await StartLocalAsync(record.Spec, record.Epoch + 1, null);
         if (result.Status == StartChildStatus.Started)
+        {
+            _metrics.Restarts.Add(1, [.. MetricTags, new("cause", "node_lost")]);
             _logger.LogInformation("Supervisor {Supervisor} on {Node}: restarted {Id} of gone {Owner}", Name, _node.Name, record.Spec.Id, record.Owner);
+        }
         else if (result.Status == StartChildStatus.Failed)
             _logger.LogWarning("Supervisor {Supervisor} on {Node}: restarting {Id} of gone {Owner} failed: {Error}", Name, _node.Name, record.Spec.Id, record.Owner, result.Error);
     }

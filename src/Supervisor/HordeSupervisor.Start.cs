@@ -139,6 +139,7 @@ public sealed partial class HordeSupervisor
         }
         if (state is not null && spec.CheckpointInterval is null)
             _ = _states.DeleteIfAsync(spec.Id, s => s.Epoch < epoch); // a handoff entry is removed once the successor runs
+        _metrics.Starts.Add(1, MetricTags);
         return StartChildResult.Started(pid);
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class HordeSupervisor
     private IDisposable? _drain;
     private Task? _ticker;
     private volatile bool _leaving;
+    private readonly SupervisorMetrics _metrics;
 
     private HordeSupervisor(Node node, string name, HordeSupervisorOptions options, HordeRegistry<string> registry,
         Replica<string, MemberRecord> members, Replica<string, ChildRecord> children, Replica<string, StateRecord> states)
@@ -41,6 +42,8 @@ public sealed partial class HordeSupervisor
         _children = children;
         _states = states;
         _logger = node.LoggerFactory.CreateLogger<HordeSupervisor>();
+        _metrics = SupervisorMetrics.For(node.MeterFactory);
+        MetricTags = [new("supervisor", name), new("node", node.Name.ToString())];
     }
 
     /// <summary>The supervisor's name, the same on every node.</summary>
@@ -62,6 +65,11 @@ public sealed partial class HordeSupervisor
     public TimeSpan? SinceLastSync => _children.SinceLastSync;
 
     internal string ProcessName => "horde.supervisor." + Name;
+
+    /// <summary>The tags of this supervisor's measurements: its name and its node.</summary>
+    internal KeyValuePair<string, object?>[] MetricTags { get; }
+
+    internal int LocalChildCount => _local.Count;
 
     /// <summary>
     /// Starts the supervisor <paramref name="name"/> on <paramref name="node"/>. The supervisors of one name on connected
@@ -108,6 +116,7 @@ public sealed partial class HordeSupervisor
         _node.NodeDisconnected += OnNodeDown;
         _node.NodeConnected += OnNodeUp;
         _ticker = Task.Run(TickAsync);
+        _metrics.Track(this);
     }
 
     /// <summary>Stops this node's supervisor without handing anything off: its local children stop, and the other members restart them as after a crash.</summary>
@@ -116,6 +125,7 @@ public sealed partial class HordeSupervisor
         if (_stop.IsCancellationRequested)
             return;
         _stop.Cancel();
+        _metrics.Untrack(this);
         _drain?.Dispose();
         _node.NodeDisconnected -= OnNodeDown;
         _node.NodeConnected -= OnNodeUp;

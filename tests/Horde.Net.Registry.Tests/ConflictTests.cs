@@ -7,6 +7,7 @@ public sealed class ConflictTests
     [Fact]
     public async Task After_a_partition_heals_a_name_held_on_both_sides_has_one_winner_everywhere_and_the_loser_exits_once_with_NameConflict()
     {
+        using var metrics = new MetricsRecorder();
         await using var cluster = await RegistryCluster.StartAsync();
         var nodes = cluster.Nodes;
         var left = await cluster.SpawnAsync(0);
@@ -45,6 +46,14 @@ public sealed class ConflictTests
         await (loser == left ? rightProbe : leftProbe).ExpectNothingAsync(TimeSpan.FromMilliseconds(300)); // the winner lives
         await Eventually.TrueAsync(() => cluster.Registries.All(r => r.Keys(loser).Count == 0), "the loser's other names are cleaned up everywhere");
         Assert.All(cluster.Registries, r => Assert.Equal(winner, r.WhereIs("contested")));
+
+        // The loser's node counted one conflict, the winner's none; the size gauge shows what is left after the clean-up.
+        var loserTag = ("node", (object)(loser == left ? nodes[0] : nodes[2]).Name.ToString());
+        var winnerTag = ("node", (object)(loser == left ? nodes[2] : nodes[0]).Name.ToString());
+        Assert.Equal(1, metrics.Sum("horde.registry.conflicts", loserTag));
+        Assert.Equal(0, metrics.Sum("horde.registry.conflicts", winnerTag));
+        metrics.Collect();
+        Assert.Equal(loser == left ? 1 : 2, metrics.Last("horde.registry.size", ("node", nodes[1].Name.ToString())));
 
         // On the loser's node, listeners saw the loser's unregister, then the winner's register.
         var loserNode = loser == left ? 0 : 2;

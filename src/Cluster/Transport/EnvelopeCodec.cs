@@ -35,6 +35,12 @@ internal sealed class EnvelopeCodec(MessageTypeRegistry types, MessagePackSerial
                 writer.Write(item.CallId);
                 WritePayload(ref writer, typeId, payload);
                 break;
+            case WireKind.TracedCall:
+                writer.Write(item.Target);
+                writer.Write(item.CallId);
+                writer.Write(item.Text);
+                WritePayload(ref writer, typeId, payload);
+                break;
             case WireKind.Reply:
                 writer.Write(item.CallId);
                 WritePayload(ref writer, typeId, payload);

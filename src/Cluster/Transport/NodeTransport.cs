@@ -49,6 +49,9 @@ internal sealed partial class NodeTransport : IAsyncDisposable
     /// <summary>The connected peers that announced they are leaving.</summary>
     public IReadOnlyCollection<NodeName> LeavingNodes => [.. _connections.Values.Where(c => c.PeerLeaving).Select(c => c.Peer)];
 
+    /// <summary>The open connections, for the node's per-peer meters.</summary>
+    public IEnumerable<PeerConnection> Connections => _connections.Values;
+
     public bool TryGetConnection(NodeName peer, out PeerConnection connection) => _connections.TryGetValue(peer, out connection!);
 
     public async Task ListenAsync(CancellationToken cancellationToken)

@@ -18,8 +18,8 @@ internal sealed partial class PeerConnection
                 case WireKind.Cast or WireKind.Info:
                     OnMessage(ref reader, kind);
                     break;
-                case WireKind.Call:
-                    OnCall(ref reader);
+                case WireKind.Call or WireKind.TracedCall:
+                    OnCall(ref reader, kind == WireKind.TracedCall);
                     break;
                 case WireKind.Reply:
                     OnReply(ref reader);
@@ -66,10 +66,12 @@ internal sealed partial class PeerConnection
             process.Post(new Envelope(kind == WireKind.Cast ? EnvelopeKind.Cast : EnvelopeKind.Info, message));
     }
 
-    private void OnCall(ref MessagePackReader reader)
+    private void OnCall(ref MessagePackReader reader, bool traced)
     {
         var target = reader.ReadInt64();
         var callId = reader.ReadInt64();
+        if (traced)
+            StartServerSpan(callId, reader.ReadString());
         var message = _transport.Codec.ReadPayload(ref reader) ?? throw new ProtocolViolationException("a call without a payload");
         var envelope = new Envelope(EnvelopeKind.Call, message, this, callId);
         if (!_node.TryGetLocal(target, out var process) || !process.Post(envelope))
@@ -80,6 +82,7 @@ internal sealed partial class PeerConnection
     {
         var callId = reader.ReadInt64();
         var value = _transport.Codec.ReadPayload(ref reader);
+        EndClientSpan(callId);
         if (_pendingCalls.TryRemove(callId, out var pending))
             pending.Sink.Reply(callId, value);
     }
@@ -98,6 +101,7 @@ internal sealed partial class PeerConnection
             ReplyErrorKind.Unhandled => new UnhandledMessageException(callee, text ?? "?"),
             _ => new RemoteCallException(text ?? "?", detail ?? ""),
         };
+        EndClientSpan(callId, error.Message);
         if (_pendingCalls.TryRemove(callId, out var pending))
             pending.Sink.Fail(callId, error);
     }

@@ -30,11 +30,18 @@ internal sealed partial class PeerConnection
             return;
         }
         var kind = envelope.Kind switch { EnvelopeKind.Cast => WireKind.Cast, EnvelopeKind.Info => WireKind.Info, _ => WireKind.Call };
+        string? traceparent = null;
         if (isCall)
+        {
             _pendingCalls[envelope.CallId] = (envelope.ReplyTo!, target.Serial);
-        if (!_outbox.Writer.TryWrite(new Outgoing(kind, target.Serial, CallId: envelope.CallId, TypeId: typeId, Bytes: bytes)))
+            traceparent = StartClientSpan(envelope.CallId, envelope.Message);
+            if (traceparent is not null)
+                kind = WireKind.TracedCall;
+        }
+        if (!_outbox.Writer.TryWrite(new Outgoing(kind, target.Serial, CallId: envelope.CallId, Text: traceparent, TypeId: typeId, Bytes: bytes)))
         {
             Release(bytes.Length);
+            EndClientSpan(envelope.CallId, "not sent");
             if (isCall && _pendingCalls.TryRemove(envelope.CallId, out _))
                 envelope.Fail(new ProcessExitedException(target, ExitReason.NoConnection));
         }
@@ -141,6 +148,7 @@ internal sealed partial class PeerConnection
     // queue full, becomes a (small, unbounded) error reply, so the caller fails instead of timing out.
     void IReplySink.Reply(long callId, object? value)
     {
+        EndServerSpan(callId);
         if (!TryEncode(value, out var typeId, out var bytes, out var error))
             ((IReplySink)this).Fail(callId, new InvalidOperationException($"the reply could not be sent: {error.Message}", error));
         else if (!TryReserve(bytes.Length))
@@ -151,6 +159,7 @@ internal sealed partial class PeerConnection
 
     void IReplySink.Fail(long callId, Exception error)
     {
+        EndServerSpan(callId, error.Message);
         var reply = error switch
         {
             ProcessExitedException exited => new Outgoing(WireKind.ReplyError, exited.Pid.Serial, (long)ReplyErrorKind.Exited, callId, Reason: exited.Reason),

@@ -71,6 +71,10 @@ internal sealed partial class PeerConnection : IReplySink
     public long BytesSent;
     public long BytesReceived;
 
+    /// <summary>Envelopes written and read in batches, for metrics.</summary>
+    public long MessagesSent;
+    public long MessagesReceived;
+
     public void Start() => Completion = RunAsync();
 
     private async Task RunAsync()
@@ -170,6 +174,7 @@ internal sealed partial class PeerConnection : IReplySink
                 if (count == 0)
                     continue;
                 await WriteFrameAsync(new Frame { Batch = new Batch { Count = (uint)count, Envelopes = ByteString.CopyFrom(buffer.WrittenSpan) } }, buffer.WrittenCount, token);
+                Interlocked.Add(ref MessagesSent, count);
             }
             // The outbox was completed: a graceful close says goodbye and ends our half of the stream. The goodbye
             // tells whether the whole node stops or only this connection ends.
@@ -214,6 +219,7 @@ internal sealed partial class PeerConnection : IReplySink
                 {
                     case Frame.BodyOneofCase.Batch:
                         Interlocked.Add(ref BytesReceived, frame.Batch.Envelopes.Length);
+                        Interlocked.Add(ref MessagesReceived, frame.Batch.Count);
                         Deliver(frame.Batch);
                         break;
                     case Frame.BodyOneofCase.Heartbeat:
@@ -291,6 +297,7 @@ internal sealed partial class PeerConnection : IReplySink
     private void CleanUp()
     {
         ReleaseLeaving();
+        EndAllSpans();
         foreach (var (callId, pending) in _pendingCalls)
             pending.Sink.Fail(callId, new ProcessExitedException(RemotePid(pending.Target), ExitReason.NoConnection));
         _pendingCalls.Clear();

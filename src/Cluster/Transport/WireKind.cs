@@ -15,6 +15,9 @@ internal enum WireKind : byte
     Demonitor = 10,
     WhereIs = 11,
     WhereIsReply = 12,
+
+    /// <summary>A call with the caller's W3C traceparent after its call id; sent only when a span is being recorded.</summary>
+    TracedCall = 13,
 }
 
 /// <summary>Why a remote call failed, as carried by a <see cref="WireKind.ReplyError"/>.</summary>

@@ -1,0 +1,34 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Horde.Net.Cluster.Tests.Nodes;
+
+public sealed class NodeMetricsTests
+{
+    [Fact]
+    public async Task Connected_nodes_and_messages_and_bytes_per_peer_are_measured_on_the_nodes_meter()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        using var metrics = new MetricsRecorder(factory);
+        await using var a = new Node(TestCluster.Options("metered"), TestLogging.Factory, factory);
+        await a.ListenAsync();
+        await using var b = await TestCluster.StartNodeAsync("peer");
+        Assert.True(await a.ConnectAsync(b.Name));
+        var counter = await b.StartAsync(() => new Counter());
+        var remote = a.Resolve(counter);
+
+        for (var i = 1; i <= 5; i++)
+            Assert.Equal(i, await remote.CallAsync<int>(new Add(1), TimeSpan.FromSeconds(5)));
+
+        metrics.Collect();
+        var node = ("node", (object)a.Name.ToString());
+        var peer = ("peer", (object)b.Name.ToString());
+        Assert.Equal(1, metrics.Last("horde.node.connected", node));
+        Assert.True(metrics.Last("horde.node.messages_sent", node, peer) >= 5, "five calls were sent to the peer");
+        Assert.True(metrics.Last("horde.node.messages_received", node, peer) >= 5, "five replies came back");
+        Assert.True(metrics.Last("horde.node.bytes_sent", node, peer) > 0, "the calls' batches have bytes");
+        Assert.True(metrics.Last("horde.node.bytes_received", node, peer) > 0, "the replies' batches have bytes");
+        Assert.Equal(0, metrics.Last("horde.node.dropped", node, ("cause", "unregistered_type")));
+    }
+}

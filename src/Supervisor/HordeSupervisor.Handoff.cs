@@ -53,7 +53,7 @@ public sealed partial class HordeSupervisor
         span?.SetTag("horde.child", child.Spec.Id);
         var moved = await MoveAsync(child, members, cancellationToken);
         if (!moved)
-            span?.SetStatus(ActivityStatusCode.Error, "the child goes on here");
+            span?.SetStatus(ActivityStatusCode.Error, "not handed off: it goes on here, or its state is parked on a leaving node");
         _metrics.Handoffs.Add(1, [.. MetricTags, new("outcome", moved ? "moved" : "failed")]);
         _metrics.HandoffDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, MetricTags);
         return moved;

@@ -23,7 +23,7 @@ internal sealed class SupervisorMetrics
         meter.CreateObservableGauge("horde.supervisor.children", ObserveChildren, "{child}", "Children running on this node, per supervisor.");
         Starts = meter.CreateCounter<long>("horde.supervisor.starts", "{child}", "Children started on this node (first starts, restarts and handoff arrivals).");
         Restarts = meter.CreateCounter<long>("horde.supervisor.restarts", "{child}", "Children restarted on this node, by cause: crash (it exited) or node_lost (its node went down).");
-        Handoffs = meter.CreateCounter<long>("horde.supervisor.handoffs", "{child}", "Children this node handed off, by outcome: moved (to its successor, or its state kept in the map when no member is left) or failed (it goes on here).");
+        Handoffs = meter.CreateCounter<long>("horde.supervisor.handoffs", "{child}", "Children this node handed off, by outcome: moved (to its successor, or its state kept in the map when no member is left) or failed (it goes on here, or on a leaving node its state is parked in the map for crash recovery).");
         HandoffDuration = meter.CreateHistogram<double>("horde.supervisor.handoff.duration", "ms", "Time to hand one child off: suspend, successor start, forward.");
         DrainDuration = meter.CreateHistogram<double>("horde.supervisor.drain.duration", "ms", "Time a drain took to hand off every local child of a supervisor.");
     }

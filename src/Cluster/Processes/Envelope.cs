@@ -31,4 +31,7 @@ internal interface IReplySink
 
     /// <summary>False once the call was answered, failed, timed out or cancelled.</summary>
     bool IsPending(long callId);
+
+    /// <summary>The span the call is handled under (a remote caller's call, traced), made current for its handler.</summary>
+    System.Diagnostics.Activity? SpanOf(long callId) => null;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
@@ -269,6 +270,9 @@ public abstract partial class HordeProcess
     {
         if (!BeginCall(call))
             return;
+        // The handler's own spans nest under the caller's trace; the async method restores the previous current span.
+        if (call.ReplyTo?.SpanOf(call.CallId) is { } span)
+            Activity.Current = span;
         object? reply;
         try
         {

@@ -20,6 +20,9 @@ public sealed class NetworkFaults
     /// </summary>
     public TimeSpan WelcomeDelay { get; set; }
 
+    /// <summary>The protocol version this node claims in its handshakes, to test a node of an older build.</summary>
+    public uint ProtocolVersion { get; set; } = NodeTransport.ProtocolVersion;
+
     /// <summary>The probability (0 to 1) that a batch is dropped.</summary>
     public double DropRate { get; set; }
 
@@ -42,6 +45,7 @@ public sealed class NetworkFaults
         _stalled.Clear();
         Delay = TimeSpan.Zero;
         WelcomeDelay = TimeSpan.Zero;
+        ProtocolVersion = NodeTransport.ProtocolVersion;
         DropRate = 0;
     }
 

@@ -46,7 +46,8 @@ internal sealed partial class NodeTransport
             {
                 Hello = new Hello
                 {
-                    ProtocolVersion = ProtocolVersion,
+                    ProtocolVersion = MinProtocolVersion,
+                    HighestProtocolVersion = Faults.ProtocolVersion,
                     Node = _node.Name.ToString(),
                     Incarnation = _node.Incarnation,
                     ExpectedPeer = peer.ToString(),
@@ -55,8 +56,8 @@ internal sealed partial class NodeTransport
             }, handshake.Token);
 
             var challenge = (await ReadFrameAsync(call.ResponseStream, Frame.BodyOneofCase.Challenge, handshake.Token)).Challenge;
-            if (challenge.ProtocolVersion != ProtocolVersion)
-                throw new HandshakeException($"{peer} speaks protocol {challenge.ProtocolVersion}, this node {ProtocolVersion}");
+            if (Negotiate(Faults.ProtocolVersion, challenge.ProtocolVersion, challenge.HighestProtocolVersion) is not { } protocol)
+                throw new HandshakeException($"{peer} {Incompatible(challenge.ProtocolVersion, challenge.HighestProtocolVersion)}");
             if (challenge.Node != peer.ToString())
                 throw new HandshakeException($"dialed {peer} but {challenge.Node} answered");
             var expected = Proof.Prove("listener", nonce, challenge.Nonce.Span, _node.Name.ToString(), _node.Incarnation, peer.ToString(), challenge.Incarnation);
@@ -69,7 +70,7 @@ internal sealed partial class NodeTransport
             await ReadFrameAsync(call.ResponseStream, Frame.BodyOneofCase.Welcome, handshake.Token);
 
             var finished = call;
-            var connection = new PeerConnection(_node, this, peer, challenge.Incarnation, dialed: true,
+            var connection = new PeerConnection(_node, this, peer, challenge.Incarnation, protocol, dialed: true,
                 call.ResponseStream, call.RequestStream, () => finished.RequestStream.CompleteAsync(),
                 new Resources(finished, streamLife, channel));
             if (!Register(connection))
@@ -131,8 +132,8 @@ internal sealed partial class NodeTransport
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
             handshake.CancelAfter(_node.Options.ConnectTimeout);
             var hello = (await ReadFrameAsync(input, Frame.BodyOneofCase.Hello, handshake.Token)).Hello;
-            if (hello.ProtocolVersion != ProtocolVersion)
-                throw Refuse(StatusCode.FailedPrecondition, hello.Node, $"it speaks protocol {hello.ProtocolVersion}, this node {ProtocolVersion}");
+            if (Negotiate(Faults.ProtocolVersion, hello.ProtocolVersion, hello.HighestProtocolVersion) is not { } protocol)
+                throw Refuse(StatusCode.FailedPrecondition, hello.Node, $"it {Incompatible(hello.ProtocolVersion, hello.HighestProtocolVersion)}");
             if (!NodeName.TryParse(hello.Node, out peer))
                 throw Refuse(StatusCode.InvalidArgument, hello.Node, "its name is not name@host:port");
             if (hello.ExpectedPeer != _node.Name.ToString())
@@ -153,7 +154,9 @@ internal sealed partial class NodeTransport
             {
                 Challenge = new Challenge
                 {
-                    ProtocolVersion = ProtocolVersion,
+                    // An older build compares this with its one version: answer with the one this connection speaks.
+                    ProtocolVersion = protocol,
+                    HighestProtocolVersion = Faults.ProtocolVersion,
                     Node = _node.Name.ToString(),
                     Incarnation = _node.Incarnation,
                     Nonce = ByteString.CopyFrom(nonce),
@@ -165,7 +168,7 @@ internal sealed partial class NodeTransport
             if (!CookieProof.Matches(expected, answer.Proof_.Span))
                 throw Refuse(StatusCode.PermissionDenied, hello.Node, "it does not know the cookie");
 
-            var connection = new PeerConnection(_node, this, peer, hello.Incarnation, dialed: false,
+            var connection = new PeerConnection(_node, this, peer, hello.Incarnation, protocol, dialed: false,
                 input, output, () => Task.CompletedTask, resources: null);
             await output.WriteAsync(new Frame { Welcome = new Welcome() }, handshake.Token);
             if (!Register(connection))
@@ -182,6 +185,9 @@ internal sealed partial class NodeTransport
             _logger.LogWarning("Refused a connection from {Peer}: no handshake within {Timeout:0} ms.", peer.IsEmpty ? "an unknown node" : peer, _node.Options.ConnectTimeout.TotalMilliseconds);
         }
     }
+
+    private string Incompatible(uint lowest, uint highest) =>
+        $"speaks protocol {lowest}{(highest > lowest ? $" to {highest}" : "")}, this node {MinProtocolVersion} to {Faults.ProtocolVersion}";
 
     private RpcException Refuse(StatusCode code, string peer, string reason)
     {

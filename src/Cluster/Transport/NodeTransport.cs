@@ -18,7 +18,24 @@ namespace Horde.Net.Cluster.Transport;
 /// </summary>
 internal sealed partial class NodeTransport : IAsyncDisposable
 {
-    public const uint ProtocolVersion = 1;
+    /// <summary>The newest protocol this build speaks.</summary>
+    public const uint ProtocolVersion = 2;
+
+    /// <summary>The version that added <see cref="WireKind.TracedCall"/>: an older peer gets plain calls.</summary>
+    public const uint TracedCallSince = 2;
+
+    /// <summary>The oldest protocol it still talks to, so that a rolling update can mix this build with the one before.</summary>
+    public const uint MinProtocolVersion = 1;
+
+    /// <summary>
+    /// What a connection speaks: the newest version both sides know, or null when their ranges do not meet. A peer of a
+    /// build before version 2 sends no highest version: its range is its one version.
+    /// </summary>
+    public static uint? Negotiate(uint ourHighest, uint theirLowest, uint theirHighest)
+    {
+        var common = Math.Min(ourHighest, Math.Max(theirLowest, theirHighest));
+        return common >= Math.Max(MinProtocolVersion, theirLowest) ? common : null;
+    }
 
     private readonly Node _node;
     private readonly ILogger _logger;

@@ -35,8 +35,10 @@ internal sealed partial class PeerConnection
         {
             _pendingCalls[envelope.CallId] = (envelope.ReplyTo!, target.Serial);
             traceparent = StartClientSpan(envelope.CallId, envelope.Message);
-            if (traceparent is not null)
+            if (traceparent is not null && Protocol >= NodeTransport.TracedCallSince)
                 kind = WireKind.TracedCall;
+            else
+                traceparent = null; // a peer of an older build would refuse the frame kind: the trace stops at this node
         }
         if (!_outbox.Writer.TryWrite(new Outgoing(kind, target.Serial, CallId: envelope.CallId, Text: traceparent, TypeId: typeId, Bytes: bytes)))
         {

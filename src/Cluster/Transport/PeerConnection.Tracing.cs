@@ -38,6 +38,9 @@ internal sealed partial class PeerConnection
         _serverSpans[callId] = span;
     }
 
+    public Activity? SpanOf(long callId) =>
+        !_serverSpans.IsEmpty && _serverSpans.TryGetValue(callId, out var span) ? span : null;
+
     private void EndServerSpan(long callId, string? error = null)
     {
         if (!_serverSpans.IsEmpty && _serverSpans.TryRemove(callId, out var span))

@@ -40,13 +40,14 @@ internal sealed partial class PeerConnection : IReplySink
     private NodeDownReason _closeKind;
     private int _closed;
 
-    public PeerConnection(Node node, NodeTransport transport, NodeName peer, ulong peerIncarnation, bool dialed,
+    public PeerConnection(Node node, NodeTransport transport, NodeName peer, ulong peerIncarnation, uint protocol, bool dialed,
         IAsyncStreamReader<Frame> input, IAsyncStreamWriter<Frame> output, Func<Task> completeOutput, IDisposable? resources)
     {
         _node = node;
         _transport = transport;
         Peer = peer;
         PeerIncarnation = peerIncarnation;
+        Protocol = protocol;
         Dialed = dialed;
         _input = input;
         _output = output;
@@ -58,6 +59,9 @@ internal sealed partial class PeerConnection : IReplySink
     public NodeName Peer { get; }
 
     public ulong PeerIncarnation { get; }
+
+    /// <summary>The protocol version both sides speak on this connection (the older of theirs).</summary>
+    public uint Protocol { get; }
 
     /// <summary>True when this node dialed the peer.</summary>
     public bool Dialed { get; }

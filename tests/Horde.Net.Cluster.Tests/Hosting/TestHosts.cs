@@ -23,13 +23,15 @@ internal static class TestHosts
         };
     }
 
-    public static IHost Build(IDictionary<string, string?> settings, Action<HordeBuilder>? configure = null, TimeSpan? shutdownTimeout = null, ILoggerProvider? logging = null)
+    public static IHost Build(IDictionary<string, string?> settings, Action<HordeBuilder>? configure = null, TimeSpan? shutdownTimeout = null,
+        ILoggerProvider? logging = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddProvider(logging ?? TestLogging.Factory);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10));
         builder.AddHorde(configure);
+        configureServices?.Invoke(builder.Services);
         return builder.Build();
     }
 }

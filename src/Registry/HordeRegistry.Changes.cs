@@ -60,7 +60,7 @@ public sealed partial class HordeRegistry<TValue>
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    _logger.LogError(e, "Registry {Registry}: handling the change of {Name} failed", Name, diff.Key);
+                    RegistryLog.ChangeFailed(_logger, e, Name, diff.Key);
                 }
             }
         }
@@ -110,7 +110,7 @@ public sealed partial class HordeRegistry<TValue>
             return;
         }
         _metrics.Conflicts.Add(1, _metricTags);
-        _logger.LogInformation("Registry {Registry}: {Loser} lost {Name} to {Winner}", Name, before.Pid, name, after.Pid);
+        RegistryLog.NameConflict(_logger, Name, before.Pid, name, after.Pid);
         before.Pid.Exit(NameConflict.Reason(name, before.Value, after.Pid));
         _watcher?.Send(new RegistryLost(name, before.Pid));
     }
@@ -146,7 +146,7 @@ public sealed partial class HordeRegistry<TValue>
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogError(e, "Registry {Registry}: a listener threw on {Event}", Name, change);
+                RegistryLog.ListenerThrew(_logger, e, Name, change);
             }
         }
     }

@@ -144,11 +144,11 @@ public sealed partial class HordeRegistry<TValue>
             }
         }
         if (removed > 0)
-            _logger.LogInformation("Registry {Registry} on {Self}: removing the names of {Count} processes of gone node {Node}", Name, _node.Name, removed, node);
+            RegistryLog.GoneNodeNamesRemoved(_logger, Name, _node.Name, removed, node);
     }
 
     private void Forget(Task task, string name) =>
-        task.ContinueWith(t => _logger.LogWarning(t.Exception, "Registry {Registry}: removing {Name} failed", Name, name),
+        task.ContinueWith(t => RegistryLog.RemoveFailed(_logger, t.Exception, Name, name),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private async Task<Pid?> PeerWatcherAsync(NodeName node, TimeSpan? timeout)

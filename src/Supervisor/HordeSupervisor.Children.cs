@@ -95,7 +95,7 @@ public sealed partial class HordeSupervisor
             _ = ForgetAsync(spec.Id, child.Epoch);
             return;
         }
-        _logger.LogInformation("Supervisor {Supervisor}: child {Id} exited ({Reason}); restarting it", Name, spec.Id, reason);
+        SupervisorLog.Restarting(_logger, Name, spec.Id, reason);
         _ = Task.Run(async () =>
         {
             await _states.DeleteIfAsync(spec.Id, s => s.Epoch <= child.Epoch); // a crash restarts from the initial state
@@ -103,7 +103,7 @@ public sealed partial class HordeSupervisor
             if (result.Status == StartChildStatus.Started)
                 _metrics.Restarts.Add(1, [.. MetricTags, new("cause", "crash")]);
             else if (result.Status == StartChildStatus.Failed)
-                _logger.LogWarning("Supervisor {Supervisor}: restarting {Id} failed: {Error}", Name, spec.Id, result.Error);
+                SupervisorLog.RestartFailed(_logger, Name, spec.Id, result.Error);
         });
     }
 

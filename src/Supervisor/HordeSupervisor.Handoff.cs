@@ -21,6 +21,7 @@ public sealed partial class HordeSupervisor
         if (children.Count == 0)
             return;
         var started = Environment.TickCount64;
+        SupervisorLog.DrainHandoffStarted(_logger, Name, _node.Name, children.Count);
         var moved = 0;
         try
         {
@@ -37,9 +38,9 @@ public sealed partial class HordeSupervisor
         _metrics.DrainDuration.Record(Environment.TickCount64 - started, MetricTags);
         var left = children.Count - moved;
         if (left > 0)
-            _logger.LogWarning("Supervisor {Supervisor} on {Node}: {Left} of {Count} children were not handed off before the drain deadline; they fall back to crash recovery", Name, _node.Name, left, children.Count);
+            SupervisorLog.DrainHandoffIncomplete(_logger, Name, _node.Name, left, children.Count);
         else
-            _logger.LogInformation("Supervisor {Supervisor} on {Node}: handed off {Count} children in {Elapsed} ms", Name, _node.Name, children.Count, Environment.TickCount64 - started);
+            SupervisorLog.DrainHandoffFinished(_logger, Name, _node.Name, children.Count, Environment.TickCount64 - started);
     }
 
     /// <summary>Moves one local child to the successor among <paramref name="members"/> (default: the live members now), measured.</summary>
@@ -65,6 +66,8 @@ public sealed partial class HordeSupervisor
         members ??= LiveMembers();
         var others = members.Where(m => m != _node.Name).ToList();
         var target = Options.Strategy.ChooseSuccessor(id, others);
+        var started = Stopwatch.GetTimestamp();
+        SupervisorLog.HandoffStarted(_logger, Name, id, target?.ToString() ?? "the map (no member left)");
         Suspension suspension;
         try
         {
@@ -72,7 +75,7 @@ public sealed partial class HordeSupervisor
         }
         catch (Exception e) when (e is TimeoutException or ProcessExitedException or InvalidOperationException)
         {
-            _logger.LogWarning("Supervisor {Supervisor}: child {Id} could not be suspended for handoff: {Reason}", Name, id, e.Message);
+            SupervisorLog.SuspendFailed(_logger, Name, id, e.Message);
             return false;
         }
         child.Released = true;
@@ -92,20 +95,21 @@ public sealed partial class HordeSupervisor
             {
                 suspension.ForwardTo(next);
                 _local.TryRemove(new KeyValuePair<string, LocalChild>(id, child));
+                SupervisorLog.HandoffFinished(_logger, Name, id, successor, next, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 return true;
             }
             if (_leaving)
             {
                 // This node is going: resumed here the child would die with it. Its state waits in the map instead.
-                _logger.LogWarning("Supervisor {Supervisor}: handoff of {Id} to {Successor} failed ({Error}); its state is parked in the map", Name, id, successor, result.Error);
+                SupervisorLog.HandoffFailed(_logger, null, Name, id, successor.ToString(), result.Error, "its state is parked in the map");
                 await ParkAsync(child, suspension, state);
                 return false;
             }
-            _logger.LogWarning("Supervisor {Supervisor}: handoff of {Id} to {Successor} failed ({Error}); it goes on here", Name, id, successor, result.Error);
+            SupervisorLog.HandoffFailed(_logger, null, Name, id, successor.ToString(), result.Error, "it goes on here");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning(e, "Supervisor {Supervisor}: handoff of {Id} failed; it goes on here", Name, id);
+            SupervisorLog.HandoffFailed(_logger, e, Name, id, target?.ToString() ?? "the map", e.Message, "it goes on here");
         }
         child.Released = false;
         suspension.Resume();

@@ -49,7 +49,7 @@ public sealed partial class HordeSupervisor
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogWarning(e, "Supervisor {Supervisor} on {Node}: a periodic pass failed", Name, _node.Name);
+                SupervisorLog.PassFailed(_logger, e, Name, _node.Name, "periodic");
             }
         }
     }
@@ -62,11 +62,11 @@ public sealed partial class HordeSupervisor
         _quorumLost = !quorum;
         if (quorum)
         {
-            _logger.LogInformation("Supervisor {Supervisor} on {Node}: quorum regained", Name, _node.Name);
+            SupervisorLog.QuorumRegained(_logger, Name, _node.Name);
             RequestPass();
             return;
         }
-        _logger.LogWarning("Supervisor {Supervisor} on {Node}: quorum lost ({Members}); stopping {Count} local children", Name, _node.Name, Describe(Members), _local.Count);
+        SupervisorLog.QuorumLost(_logger, Name, _node.Name, Describe(Members), _local.Count);
         foreach (var child in _local.Values)
         {
             child.Released = true;
@@ -106,10 +106,10 @@ public sealed partial class HordeSupervisor
         if (result.Status == StartChildStatus.Started)
         {
             _metrics.Restarts.Add(1, [.. MetricTags, new("cause", "node_lost")]);
-            _logger.LogInformation("Supervisor {Supervisor} on {Node}: restarted {Id} of gone {Owner}", Name, _node.Name, record.Spec.Id, record.Owner);
+            SupervisorLog.Recovered(_logger, Name, _node.Name, record.Spec.Id, record.Owner);
         }
         else if (result.Status == StartChildStatus.Failed)
-            _logger.LogWarning("Supervisor {Supervisor} on {Node}: restarting {Id} of gone {Owner} failed: {Error}", Name, _node.Name, record.Spec.Id, record.Owner, result.Error);
+            SupervisorLog.RecoveryFailed(_logger, Name, _node.Name, record.Spec.Id, record.Owner, result.Error);
     }
 
     /// <summary>Writes the state of each checkpointing child whose state changed and whose interval passed, coalesced.</summary>
@@ -171,7 +171,7 @@ public sealed partial class HordeSupervisor
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning(e, "Supervisor {Supervisor} on {Node}: a redistribution pass failed", Name, _node.Name);
+            SupervisorLog.PassFailed(_logger, e, Name, _node.Name, "redistribution");
         }
         finally
         {

@@ -46,6 +46,7 @@ public sealed class ConflictTests
         await (loser == left ? rightProbe : leftProbe).ExpectNothingAsync(TimeSpan.FromMilliseconds(300)); // the winner lives
         await Eventually.TrueAsync(() => cluster.Registries.All(r => r.Keys(loser).Count == 0), "the loser's other names are cleaned up everywhere");
         Assert.All(cluster.Registries, r => Assert.Equal(winner, r.WhereIs("contested")));
+        Assert.True(TestLogging.Factory.Has(3000, $"{loser} lost contested to {winner}"), "event 3000 (name conflict) was logged");
 
         // The loser's node counted one conflict, the winner's none; the size gauge shows what is left after the clean-up.
         var loserTag = ("node", (object)(loser == left ? nodes[0] : nodes[2]).Name.ToString());

@@ -72,6 +72,9 @@ public sealed class HandoffTests
             Assert.NotEqual(leaving.Name, survivors[0].WhereIs(id)!.Node);
             Assert.Equal(expected[id], await survivors[1].Child<Counter>(id).CallAsync<int>(new Get()));
         }
+        // The drain's handoff is logged as it starts and as it ends, under stable event ids.
+        Assert.True(TestLogging.Factory.Has(5000, $"on {leaving.Name}:", $"handing off {moving.Count} children"), "event 5000 (drain handoff started) was logged");
+        Assert.True(TestLogging.Factory.Has(5001, $"on {leaving.Name}:", $"handed off {moving.Count} children"), "event 5001 (drain handoff finished) was logged");
     }
 
     [Fact]

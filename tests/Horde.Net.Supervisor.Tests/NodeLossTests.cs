@@ -50,6 +50,7 @@ public sealed class NodeLossTests
         var refused = await minority.StartChildAsync(SupervisorCluster.Spec("q-new"));
         Assert.Equal(StartChildStatus.Failed, refused.Status);
         Assert.Contains("quorum", refused.Error);
+        Assert.True(TestLogging.Factory.Has(5010, $"on {minority.Node.Name}: quorum lost"), "event 5010 (quorum lost) was logged");
         await Eventually.TrueAsync(() => lost.All(id => cluster[0].WhereIs(id) is { } pid && pid.Node != minority.Node.Name),
             "the majority runs the minority's children", TimeSpan.FromSeconds(15));
         Assert.Equal(ids.Length, cluster[0].LocalChildren().Count + cluster[1].LocalChildren().Count);

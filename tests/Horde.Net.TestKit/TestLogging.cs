@@ -3,16 +3,21 @@ using Microsoft.Extensions.Logging;
 
 namespace Horde.Net.TestKit;
 
-/// <summary>Collects log lines so tests can assert that a refusal was logged with its reason.</summary>
+/// <summary>Collects log lines, with their event ids, so tests can assert that a refusal was logged with its reason.</summary>
 public sealed class TestLogging : ILoggerFactory, ILoggerProvider
 {
     public static readonly TestLogging Factory = new();
 
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<(int EventId, string Line)> _events = new();
 
     public IReadOnlyCollection<string> Lines => _lines;
 
     public bool Contains(string text) => _lines.Any(line => line.Contains(text, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether an event with <paramref name="eventId"/> was logged whose line contains every one of <paramref name="texts"/>.</summary>
+    public bool Has(int eventId, params string[] texts) =>
+        _events.Any(e => e.EventId == eventId && texts.All(t => e.Line.Contains(t, StringComparison.OrdinalIgnoreCase)));
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -32,8 +37,12 @@ public sealed class TestLogging : ILoggerFactory, ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
-                owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+            if (!IsEnabled(logLevel))
+                return;
+            var line = $"{logLevel} {category}: {formatter(state, exception)}";
+            owner._lines.Enqueue(line);
+            if (eventId.Id != 0)
+                owner._events.Enqueue((eventId.Id, line));
         }
     }
 }

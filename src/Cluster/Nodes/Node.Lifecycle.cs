@@ -58,6 +58,7 @@ public sealed partial class Node
         deadline.CancelAfter(Options.DrainTimeout);
         Volatile.Write(ref _drainDeadline, started + (long)Options.DrainTimeout.TotalMilliseconds);
         var previous = (NodeState)Interlocked.Exchange(ref _state, (int)NodeState.Leaving);
+        NodeLog.Draining(_logger, Name, Options.DrainTimeout.TotalMilliseconds);
         RaiseStateChanged(previous, NodeState.Leaving);
 
         await RunPhaseAsync("announce leaving", () => AnnounceLeavingAsync(deadline.Token), deadline.Token);
@@ -70,13 +71,13 @@ public sealed partial class Node
             await RunPhaseAsync("drain hook", () => hook(deadline.Token), deadline.Token);
         }
         if (deadline.IsCancellationRequested)
-            _logger.LogWarning("Node {Node} passed its drain deadline ({Timeout:0} ms) or was cancelled; stopping its processes now.", Name, Options.DrainTimeout.TotalMilliseconds);
+            NodeLog.DrainDeadlinePassed(_logger, Name, Options.DrainTimeout.TotalMilliseconds);
 
         await StopRootsAsync();
         await StopTransportAsync();
         Interlocked.Exchange(ref _state, (int)NodeState.Stopped);
         RaiseStateChanged(NodeState.Leaving, NodeState.Stopped);
-        _logger.LogInformation("Node {Node} stopped in {Elapsed} ms.", Name, Environment.TickCount64 - started);
+        NodeLog.Stopped(_logger, Name, Environment.TickCount64 - started);
         await _events.CompleteAsync(TimeSpan.FromSeconds(5));
     }
 
@@ -85,7 +86,7 @@ public sealed partial class Node
     {
         if (deadline.IsCancellationRequested)
         {
-            _logger.LogWarning("Node {Node} skipped a {Phase}: the drain deadline had passed.", Name, phase);
+            NodeLog.PhaseSkipped(_logger, Name, phase);
             return;
         }
         try
@@ -94,11 +95,11 @@ public sealed partial class Node
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            _logger.LogWarning("Node {Node}: a {Phase} did not finish before the drain deadline.", Name, phase);
+            NodeLog.PhaseOverran(_logger, Name, phase);
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Node {Node}: a {Phase} failed; the drain goes on.", Name, phase);
+            NodeLog.PhaseFailed(_logger, e, Name, phase);
         }
     }
 

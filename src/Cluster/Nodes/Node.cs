@@ -224,9 +224,9 @@ public sealed partial class Node : IAsyncDisposable
                 _roots.RemoveAll(root => root.Pid == pid);
         ForgetNodeWatcher(pid);
         if (reason.Kind == "error")
-            _logger.LogError(reason.Exception, "Process {Pid} ({Type}) crashed: {Reason}", pid, process.GetType().Name, reason);
+            NodeLog.ProcessCrashed(_logger, reason.Exception, pid, process.GetType().Name, reason);
         else if (!reason.IsNormal)
-            _logger.LogDebug("Process {Pid} ({Type}) exited: {Reason}", pid, process.GetType().Name, reason);
+            NodeLog.ProcessExited(_logger, pid, process.GetType().Name, reason);
     }
 
     private static ulong NewIncarnation()

@@ -32,7 +32,7 @@ internal sealed class NodeEventQueue(ILogger logger, NodeName node)
                 }
                 catch (Exception e)
                 {
-                    logger.LogError(e, "A {Event} handler of node {Node} threw on {Args}; the node goes on.", eventName, node, args);
+                    NodeLog.HandlerThrew(logger, e, eventName, node, args);
                 }
             }
         };
@@ -57,7 +57,7 @@ internal sealed class NodeEventQueue(ILogger logger, NodeName node)
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Node {Node}: event handlers still ran {Timeout:0} ms after the node stopped; not waiting for them.", node, timeout.TotalMilliseconds);
+            NodeLog.HandlersStillRunning(logger, node, timeout.TotalMilliseconds);
         }
     }
 

@@ -80,27 +80,27 @@ internal sealed partial class NodeTransport
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
         {
-            _logger.LogDebug("Node {Peer} kept another connection: {Reason}.", peer, e.Status.Detail);
+            TransportLog.SecondConnection(_logger, peer, $"it kept another connection ({e.Status.Detail})");
             return await WaitForConnectionAsync(peer);
         }
         catch (RpcException e)
         {
-            _logger.LogWarning("Could not connect to node {Peer}: {Reason}.", peer, string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail);
+            TransportLog.ConnectFailed(_logger, peer, string.IsNullOrEmpty(e.Status.Detail) ? e.StatusCode.ToString() : e.Status.Detail);
             return false;
         }
         catch (HandshakeException e)
         {
-            _logger.LogWarning("Refused node {Peer}: {Reason}.", peer, e.Message);
+            TransportLog.PeerRefused(_logger, peer, e.Message);
             return false;
         }
         catch (OperationCanceledException)
         {
-            _logger.LogWarning("Could not connect to node {Peer}: no handshake within {Timeout:0} ms.", peer, options.ConnectTimeout.TotalMilliseconds);
+            TransportLog.ConnectFailed(_logger, peer, $"no handshake within {options.ConnectTimeout.TotalMilliseconds:0} ms");
             return false;
         }
         catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException)
         {
-            _logger.LogWarning("Could not connect to node {Peer}: {Reason}.", peer, e.Message);
+            TransportLog.ConnectFailed(_logger, peer, e.Message);
             return false;
         }
         finally
@@ -177,12 +177,12 @@ internal sealed partial class NodeTransport
         }
         catch (HandshakeException e)
         {
-            _logger.LogWarning("Refused a connection: {Reason}.", e.Message);
+            TransportLog.ConnectionRefused(_logger, peer.IsEmpty ? "an unknown node" : peer.ToString(), e.Message);
             throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
         }
         catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Refused a connection from {Peer}: no handshake within {Timeout:0} ms.", peer.IsEmpty ? "an unknown node" : peer, _node.Options.ConnectTimeout.TotalMilliseconds);
+            TransportLog.ConnectionRefused(_logger, peer.IsEmpty ? "an unknown node" : peer.ToString(), $"no handshake within {_node.Options.ConnectTimeout.TotalMilliseconds:0} ms");
         }
     }
 
@@ -191,7 +191,7 @@ internal sealed partial class NodeTransport
 
     private RpcException Refuse(StatusCode code, string peer, string reason)
     {
-        _logger.LogWarning("Refused a connection from {Peer}: {Reason}.", peer, reason);
+        TransportLog.ConnectionRefused(_logger, peer, reason);
         return Refusal(code, reason);
     }
 

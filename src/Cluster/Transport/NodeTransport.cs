@@ -113,7 +113,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         app.MapGrpcService<NodeLinkService>();
         await app.StartAsync(cancellationToken);
         _server = app;
-        _logger.LogInformation("Node {Node} listening on {Address}:{Port}.", _node.Name, address, options.ListenPort ?? _node.Name.Port);
+        TransportLog.Listening(_logger, _node.Name, address.ToString(), options.ListenPort ?? _node.Name.Port);
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             }
             catch (TimeoutException)
             {
-                _logger.LogWarning("Could not connect to node {Peer}: the dial did not finish within {Timeout:0} ms.", peer, (_node.Options.ConnectTimeout * 2).TotalMilliseconds);
+                TransportLog.ConnectFailed(_logger, peer, $"the dial did not finish within {(_node.Options.ConnectTimeout * 2).TotalMilliseconds:0} ms");
                 return false;
             }
             finally
@@ -210,7 +210,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         {
             if (Admit(connection.Peer, connection.PeerIncarnation, !connection.Dialed) is { } refusal)
             {
-                _logger.LogDebug("Not registering a second connection to {Peer}: {Reason}.", connection.Peer, refusal);
+                TransportLog.SecondConnection(_logger, connection.Peer, refusal);
                 return false;
             }
             if (_connections.TryGetValue(connection.Peer, out var stale))
@@ -219,8 +219,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
             connection.Registered = true;
             stopping = _stopping;
         }
-        _logger.LogInformation("Connected to node {Peer} (incarnation {Incarnation:x}, {Direction}).",
-            connection.Peer, connection.PeerIncarnation, connection.Dialed ? "dialed" : "accepted");
+        TransportLog.NodeUp(_logger, connection.Peer, connection.PeerIncarnation, connection.Dialed ? "dialed" : "accepted");
         // Up before the reader starts, so that a Leaving or a close the peer sends at once comes after it.
         _node.OnNodeUp(new NodeUp(connection.Peer, connection.PeerIncarnation));
         connection.Start();
@@ -236,7 +235,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
 
     public void OnPeerLeaving(PeerConnection connection, TimeSpan drain)
     {
-        _logger.LogInformation("Node {Peer} is leaving; it drains for up to {Drain:0} ms and says goodbye then.", connection.Peer, drain.TotalMilliseconds);
+        TransportLog.NodeLeaving(_logger, connection.Peer, drain.TotalMilliseconds);
         _node.OnNodeLeaving(new NodeLeaving(connection.Peer, connection.PeerIncarnation));
     }
 
@@ -246,7 +245,7 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         _connections.TryRemove(new(connection.Peer, connection));
         if (!connection.Registered)
             return;
-        _logger.LogInformation("Disconnected from node {Peer}: {Reason}.", connection.Peer, reason);
+        TransportLog.NodeDown(_logger, connection.Peer, kind, reason);
         _node.OnNodeDown(new NodeDown(connection.Peer, connection.PeerIncarnation, kind, reason));
     }
 

@@ -89,8 +89,7 @@ internal sealed partial class PeerConnection
     {
         // The first drop and then one in ten thousand are logged: a sender in a loop must not flood the log.
         if (count == 1 || count % 10_000 == 0)
-            _logger.LogWarning(error, "Dropped a {Type} to node {Peer}: {Reason} ({Count} dropped for this cause so far).",
-                message.GetType().FullName, Peer, error?.Message ?? "the queue to that node is full", count);
+            TransportLog.Dropped(_logger, error, message.GetType().FullName, Peer, error?.Message ?? "the queue to that node is full", count);
     }
 
     public void SendExitSignal(Pid target, Pid? from, ExitReason reason, bool linked)

@@ -250,7 +250,7 @@ internal sealed partial class PeerConnection : IReplySink
         }
         catch (Exception e) when (e is ProtocolViolationException or MessagePackSerializationException or FormatException or EndOfStreamException or ArgumentException or InvalidCastException or OverflowException)
         {
-            _logger.LogWarning("Closing the connection to {Peer}: it sent bad data ({Reason}).", Peer, e.Message);
+            TransportLog.BadData(_logger, Peer, e.Message);
             Close(NodeDownReason.ConnectionLost, $"bad data from the peer: {e.Message}");
         }
         catch (Exception e) when (e is RpcException or IOException or InvalidOperationException)
@@ -271,7 +271,7 @@ internal sealed partial class PeerConnection : IReplySink
                 var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceived));
                 if (silent > options.FailureThreshold)
                 {
-                    _logger.LogWarning("Node {Peer} has been silent for {Silent:0} ms; declaring it down.", Peer, silent.TotalMilliseconds);
+                    TransportLog.HeartbeatTimeout(_logger, Peer, silent.TotalMilliseconds);
                     Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent.TotalMilliseconds:0} ms");
                     return;
                 }

@@ -36,6 +36,9 @@ public sealed class TransportSecurityTests : IAsyncLifetime
         Assert.DoesNotContain(intruder.Name, _cluster[0].ConnectedNodes);
         Assert.Empty(intruder.ConnectedNodes);
         Assert.True(TestLogging.Factory.Contains("does not know the cookie"));
+        // Each dialer finds first that the listener's proof is wrong: event 1005 on both sides.
+        Assert.True(TestLogging.Factory.Has(1005, $"Refused node {_cluster[0].Name}", "does not know the cookie"), "event 1005 on the intruder");
+        Assert.True(TestLogging.Factory.Has(1005, $"Refused node {intruder.Name}", "does not know the cookie"), "event 1005 on the member");
         var error = await Assert.ThrowsAsync<ProcessExitedException>(async () => await intruder.Resolve(target).CallAsync<int>(new Get()));
         Assert.Equal(ExitReason.NoConnection, error.Reason);
     }
@@ -47,6 +50,7 @@ public sealed class TransportSecurityTests : IAsyncLifetime
         await raw.HandshakeAsync(_cluster[0], cookie: "guess");
         Assert.Equal(StatusCode.PermissionDenied, await raw.ReadUntilClosedAsync());
         Assert.DoesNotContain(raw.Name, _cluster[0].ConnectedNodes);
+        Assert.True(TestLogging.Factory.Has(1006, $"Refused a connection from {raw.Name}", "does not know the cookie"), "event 1006 (an authentication failure) was logged");
     }
 
     [Fact]

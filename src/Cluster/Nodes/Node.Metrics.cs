@@ -11,11 +11,15 @@ public sealed partial class Node
     /// <summary>The name of the meter the node publishes <c>horde.node.*</c> instruments on.</summary>
     public const string MeterName = "Horde.Net.Node";
 
+    private Histogram<double>? _heartbeatRoundTrip;
+
     private void CreateInstruments()
     {
         if (MeterFactory?.Create(MeterName) is not { } meter)
             return;
         KeyValuePair<string, object?>[] tags = [new("node", Name.ToString())];
+        _heartbeatRoundTrip = meter.CreateHistogram<double>("horde.node.heartbeat.round_trip", unit: "ms",
+            description: "Round trip of heartbeats to each peer (measured while the connection is idle enough to carry them).");
         meter.CreateObservableGauge("horde.node.connected", () => new Measurement<int>(ConnectedNodes.Count, tags),
             unit: "{node}", description: "Nodes this node is connected to.");
         meter.CreateObservableGauge("horde.node.processes", () => new Measurement<int>(ProcessCount, tags),
@@ -34,6 +38,9 @@ public sealed partial class Node
             new(Drops.OutboundQueueFull, [.. tags, new("cause", "outbound_queue_full")]),
         ], unit: "{message}", description: "Casts and plain messages dropped instead of sent, by cause.");
     }
+
+    internal void RecordHeartbeatRoundTrip(NodeName peer, double milliseconds) =>
+        _heartbeatRoundTrip?.Record(milliseconds, new KeyValuePair<string, object?>("node", Name.ToString()), new("peer", peer.ToString()));
 
     private IEnumerable<Measurement<long>> PerPeer(Func<PeerConnection, long> read)
     {

@@ -138,7 +138,7 @@ internal sealed partial class PeerConnection : IReplySink
                 if (_heartbeatDue)
                 {
                     _heartbeatDue = false;
-                    await WriteFrameAsync(new Frame { Heartbeat = new Heartbeat() }, 0, token);
+                    await WriteFrameAsync(new Frame { Heartbeat = NewHeartbeat() }, 0, token);
                 }
                 if (TryTakeLeaving(out var leaving, out var leavingWritten))
                 {
@@ -227,6 +227,7 @@ internal sealed partial class PeerConnection : IReplySink
                         Deliver(frame.Batch);
                         break;
                     case Frame.BodyOneofCase.Heartbeat:
+                        OnHeartbeat(frame.Heartbeat);
                         break;
                     case Frame.BodyOneofCase.None:
                         break; // a kind of frame a newer version added: it counts as a sign of life, nothing more

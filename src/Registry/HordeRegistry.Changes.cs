@@ -111,6 +111,7 @@ public sealed partial class HordeRegistry<TValue>
         }
         _metrics.Conflicts.Add(1, _metricTags);
         RegistryLog.NameConflict(_logger, Name, before.Pid, name, after.Pid);
+        _conflictResolved?.Invoke(name, before.Pid, after.Pid);
         before.Pid.Exit(NameConflict.Reason(name, before.Value, after.Pid));
         _watcher?.Send(new RegistryLost(name, before.Pid));
     }

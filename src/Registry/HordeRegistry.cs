@@ -67,6 +67,15 @@ public sealed partial class HordeRegistry<TValue> : IRegistryStatus
     /// <summary>How long ago the names replica was last found equal to, or repaired from, another member; null before the first time.</summary>
     public TimeSpan? SinceLastSync => _names.SinceLastSync;
 
+    /// <inheritdoc/>
+    event Action<string, Pid, Pid>? IRegistryStatus.ConflictResolved
+    {
+        add => _conflictResolved += value;
+        remove => _conflictResolved -= value;
+    }
+
+    private Action<string, Pid, Pid>? _conflictResolved;
+
     internal string ReplicaName => ReplicaNameOf(Name);
 
     internal string WatcherName => ReplicaName + ".watcher";

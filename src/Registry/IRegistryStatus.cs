@@ -10,4 +10,7 @@ internal interface IRegistryStatus
     bool IsCaughtUp { get; }
 
     TimeSpan? SinceLastSync { get; }
+
+    /// <summary>A name held on both sides of a healed partition was settled on this node: (name, loser, winner).</summary>
+    event Action<string, Horde.Net.Cluster.Pid, Horde.Net.Cluster.Pid>? ConflictResolved;
 }

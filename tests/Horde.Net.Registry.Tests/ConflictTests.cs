@@ -23,6 +23,10 @@ public sealed class ConflictTests
             cluster[i].Listen(e => { lock (seen) seen.Add(e); });
         }
 
+        var resolved = new List<(string Name, Pid Loser, Pid Winner)>();
+        foreach (var registry in cluster.Registries)
+            ((IRegistryStatus)registry).ConflictResolved += (name, loser, winner) => { lock (resolved) resolved.Add((name, loser, winner)); };
+
         TestCluster.Partition([nodes[0], nodes[1]], [nodes[2]]);
         await Eventually.TrueAsync(() => !nodes[0].ConnectedNodes.Contains(nodes[2].Name) && !nodes[2].ConnectedNodes.Contains(nodes[1].Name),
             "the failure detector cut the partition");
@@ -47,6 +51,8 @@ public sealed class ConflictTests
         await Eventually.TrueAsync(() => cluster.Registries.All(r => r.Keys(loser).Count == 0), "the loser's other names are cleaned up everywhere");
         Assert.All(cluster.Registries, r => Assert.Equal(winner, r.WhereIs("contested")));
         Assert.True(TestLogging.Factory.Has(3000, $"{loser} lost contested to {winner}"), "event 3000 (name conflict) was logged");
+        lock (resolved)
+            Assert.Equal([("contested", loser, winner)], resolved); // what the dashboard's event feed shows, once
 
         // The loser's node counted one conflict, the winner's none; the size gauge shows what is left after the clean-up.
         var loserTag = ("node", (object)(loser == left ? nodes[0] : nodes[2]).Name.ToString());

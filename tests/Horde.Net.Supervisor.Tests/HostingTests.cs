@@ -32,4 +32,34 @@ public sealed class HostingTests
             await host.StopAsync(TestContext.Current.CancellationToken);
         }
     }
+
+    [Fact]
+    public async Task The_dashboard_source_forgets_a_terminated_child()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Horde:Name"] = TestCluster.Options("dashboard-source").Name.ToString();
+        builder.Configuration["Horde:Cookie"] = TestCluster.Cookie;
+        builder.AddHorde(horde => horde.AddSupervisor("orders", o => o.AddChildType<Counter>()));
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            var supervisor = host.Services.GetRequiredService<IHordeSupervisors>().Get("orders");
+            var source = host.Services.GetServices<IHordeDashboardSource>().OfType<SupervisorDashboardSource>().Single();
+            foreach (var id in new[] { "a", "b", "c" })
+                (await supervisor.StartChildAsync(HordeChildSpec.For<Counter>(id))).EnsureRunning();
+            source.Read();
+            source.Read();
+            Assert.Equal(3, source.Remembered);
+
+            Assert.True(await supervisor.TerminateChildAsync("b"));
+            await Eventually.TrueAsync(() => supervisor.WhichChildren().All(c => c.Id != "b"), "the terminated child is gone from the supervisor");
+            source.Read();
+            Assert.Equal(2, source.Remembered); // a long-running dashboard would otherwise keep every id it ever saw
+        }
+        finally
+        {
+            await host.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
 }

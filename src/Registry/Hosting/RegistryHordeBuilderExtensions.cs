@@ -29,6 +29,12 @@ public static class RegistryHordeBuilderExtensions
             .MessageTypes(types => types.AddRegistry())
             .AddReadinessGate($"registry {name}", sp => sp.GetRequiredService<HordeRegistries>().WaitingFor<TValue>(name))
             .OnNodeStarted(async (sp, node, _) =>
-                sp.GetRequiredService<HordeRegistries>().Add(await HordeRegistry.StartAsync<TValue>(node, name, options)));
+            {
+                var registry = await HordeRegistry.StartAsync<TValue>(node, name, options);
+                var feed = sp.GetRequiredService<HordeEventFeed>();
+                ((IRegistryStatus)registry).ConflictResolved += (key, loser, winner) =>
+                    feed.Add("conflict", $"registry {name}: {loser} lost {key} to {winner} after a partition healed");
+                sp.GetRequiredService<HordeRegistries>().Add(registry);
+            });
     }
 }

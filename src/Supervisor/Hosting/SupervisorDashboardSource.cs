@@ -12,6 +12,9 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
 {
     private readonly Dictionary<string, Dictionary<string, NodeName>> _lastPlaces = [];
 
+    /// <summary>How many children's last places the source remembers (what it must forget as children end).</summary>
+    internal int Remembered => _lastPlaces.Values.Sum(p => p.Count);
+
     public DashboardSection? Read()
     {
         var all = supervisors.All().ToList();
@@ -21,8 +24,10 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
         var perNode = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var supervisor in all)
         {
-            var running = supervisor.WhichChildren().Where(c => c.Pid is not null).ToList();
-            ReportMoves(supervisor.Name, running.ToDictionary(c => c.Id, c => c.Pid!.Node, StringComparer.Ordinal));
+            var children = supervisor.WhichChildren();
+            var running = children.Where(c => c.Pid is not null).ToList();
+            ReportMoves(supervisor.Name, running.ToDictionary(c => c.Id, c => c.Pid!.Node, StringComparer.Ordinal),
+                children.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
             var counts = running.GroupBy(c => c.Pid!.Node).ToDictionary(g => g.Key, g => g.Count());
             var lag = supervisor.SinceLastSync is { } since ? $"{since.TotalMilliseconds:0} ms" : "not synced yet";
             foreach (var member in supervisor.Members)
@@ -38,9 +43,10 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
 
     /// <summary>
     /// Children of <paramref name="supervisor"/> now running on another node than where they last ran, one event per
-    /// pair of nodes. A child between two instances (not registered for a moment) keeps its last place until it runs again.
+    /// pair of nodes. A child between two instances (not registered for a moment) keeps its last place until it runs again;
+    /// one the supervisor no longer knows (terminated, or a temporary child that ended) is forgotten.
     /// </summary>
-    private void ReportMoves(string supervisor, Dictionary<string, NodeName> running)
+    private void ReportMoves(string supervisor, Dictionary<string, NodeName> running, HashSet<string> known)
     {
         if (!_lastPlaces.TryGetValue(supervisor, out var places))
         {
@@ -55,5 +61,7 @@ internal sealed class SupervisorDashboardSource(SupervisorHordeBuilderExtensions
             feed.Add("handoff", $"{move.Count()} children of {supervisor} moved from {move.Key.From} to {move.Key.To}");
         foreach (var (id, node) in running)
             places[id] = node;
+        foreach (var id in places.Keys.Where(id => !known.Contains(id)).ToList())
+            places.Remove(id);
     }
 }

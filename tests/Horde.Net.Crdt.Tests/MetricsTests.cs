@@ -56,4 +56,25 @@ public sealed class MetricsTests
             Assert.Single(ours, i => i.Name == "horde.crdt.deltas.outstanding");
         }
     }
+
+    [Fact]
+    public async Task Each_running_replica_reports_its_size_by_name_and_node_until_it_stops()
+    {
+        using var factory = new TestMeterFactory();
+        using var metrics = new MetricsRecorder(factory);
+        await using var node = new Node(TestCluster.Options("sized"), TestLogging.Factory, factory);
+        await node.ListenAsync();
+        var replica = await Replica<string, int>.StartAsync(node, "sized.map");
+        for (var i = 0; i < 3; i++)
+            await replica.PutAsync($"k{i}", i);
+
+        var tags = new[] { ("replica", (object)"sized.map"), ("node", (object)node.Name.ToString()) };
+        metrics.Collect();
+        Assert.Equal(3, metrics.Last("horde.crdt.replica.size", tags));
+
+        await replica.StopAsync();
+        var before = metrics.Values("horde.crdt.replica.size", tags).Count;
+        metrics.Collect();
+        Assert.Equal(before, metrics.Values("horde.crdt.replica.size", tags).Count); // a stopped replica is no longer measured
+    }
 }

@@ -22,10 +22,14 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
     private readonly Dictionary<Pid, (long AtMs, TimeSpan Wait)> _helloRetries = [];
     private Pid[] _neighbours = [];
     private Timer? _ticker;
+    private Func<int>? _size;
 
     public ReplicaCore<TKey, TValue> Core { get; private set; } = null!;
 
     private static long Now => Environment.TickCount64;
+
+    /// <summary>The replica's name on its meters: the name it was started with, or its pid.</summary>
+    private string MetricName => host.Name ?? Self.ToString();
 
     /// <summary>The wall clock the hybrid logical clock starts from.</summary>
     internal static long WallClockMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -37,6 +41,9 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
         Core = new ReplicaCore<TKey, TValue>(host.Options, this, host.Storage, logger: Logger, meterFactory: Node.MeterFactory);
         Core.Changed += host.Raise;
         Core.DeferFlush = true; // ReplicaFlush ships what the mailbox's writes and messages queued, in one batch
+        var core = Core;
+        _size = () => core.Count;
+        Core.Metrics.Track(MetricName, Node.Name.ToString(), _size);
         var self = Self;
         _ticker = new Timer(_ => self.Send(new ReplicaTick()), null, Timeout.Infinite, Timeout.Infinite);
         if (host.Name is not null)
@@ -114,6 +121,8 @@ internal sealed partial class ReplicaProcess<TKey, TValue>(ReplicaHost<TKey, TVa
     protected override ValueTask TerminateAsync(ExitReason reason)
     {
         _ticker?.Dispose();
+        if (_size is not null)
+            Core.Metrics.Untrack(MetricName, Node.Name.ToString(), _size);
         Core.Changed -= host.Raise;
         FailWaiters(reason);
         Core.Close(Now);

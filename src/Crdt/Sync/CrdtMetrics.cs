@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
@@ -15,8 +16,12 @@ internal sealed class CrdtMetrics
     private static readonly ConditionalWeakTable<IMeterFactory, CrdtMetrics> ByFactory = [];
     private static readonly Lazy<CrdtMetrics> Own = new(() => new CrdtMetrics(new Meter(MeterName)));
 
+    // The running replicas, for the size gauge, by name and node: a restarted replica takes its predecessor's place.
+    private readonly ConcurrentDictionary<(string Replica, string Node), Func<int>> _sizes = new();
+
     private CrdtMetrics(Meter meter)
     {
+        meter.CreateObservableGauge("horde.crdt.replica.size", ObserveSizes, "{key}", "Keys each running replica holds.");
         Rounds = meter.CreateCounter<long>("horde.crdt.sync.rounds", description: "Anti-entropy rounds started.");
         KeysSent = meter.CreateCounter<long>("horde.crdt.sync.keys_sent", description: "Key deltas and contents sent.");
         KeysReceived = meter.CreateCounter<long>("horde.crdt.sync.keys_received", description: "Key deltas and contents received.");
@@ -42,6 +47,18 @@ internal sealed class CrdtMetrics
     public Counter<long> ClockDriftRefusals { get; }
 
     public Histogram<double> RepairDuration { get; }
+
+    /// <summary>Reports the size of the replica <paramref name="replica"/> on <paramref name="node"/> until <see cref="Untrack"/>.</summary>
+    public void Track(string replica, string node, Func<int> count) => _sizes[(replica, node)] = count;
+
+    public void Untrack(string replica, string node, Func<int> count) =>
+        _sizes.TryRemove(new KeyValuePair<(string, string), Func<int>>((replica, node), count));
+
+    private IEnumerable<Measurement<int>> ObserveSizes()
+    {
+        foreach (var ((replica, node), count) in _sizes)
+            yield return new(count(), new("replica", replica), new("node", node));
+    }
 
     /// <summary>The instruments on <paramref name="factory"/>'s meter, or on the library's own meter if null.</summary>
     public static CrdtMetrics For(IMeterFactory? factory) =>

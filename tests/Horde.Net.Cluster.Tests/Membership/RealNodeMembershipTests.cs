@@ -5,7 +5,7 @@ namespace Horde.Net.Cluster.Tests.Membership;
 /// <summary>Real nodes over gRPC, each driven by its own membership: nobody calls connect.</summary>
 public sealed class RealNodeMembershipTests
 {
-    private static readonly ClusterMembershipOptions FastRetries = new() { ReconnectInterval = TimeSpan.FromMilliseconds(200), ConnectTimeout = TimeSpan.FromSeconds(5) };
+    private static readonly ClusterMembershipOptions FastRetries = KubernetesApiCluster.FastRetries;
 
     private static async Task AllConnectedAsync(IReadOnlyList<Node> nodes)
     {
@@ -53,7 +53,7 @@ public sealed class RealNodeMembershipTests
     [Fact]
     public async Task Three_nodes_found_through_the_kubernetes_api_form_a_cluster_and_drop_a_pod_that_turns_not_ready()
     {
-        await using var k8s = await KubernetesApiCluster.StartAsync("127.0.0.61", "127.0.0.62", "127.0.0.63");
+        await using var k8s = await KubernetesApiCluster.StartAsync(["127.0.0.61", "127.0.0.62", "127.0.0.63"]);
         var (api, pods, nodes, memberships) = (k8s.Api, k8s.Pods, k8s.Nodes, k8s.Memberships);
         await AllConnectedAsync(nodes);
         await memberships[2].StopAsync(CancellationToken.None); // the terminating pod stops dialing
@@ -66,7 +66,7 @@ public sealed class RealNodeMembershipTests
     [Fact]
     public async Task A_draining_pod_that_turns_not_ready_keeps_its_connections_until_its_goodbye()
     {
-        await using var k8s = await KubernetesApiCluster.StartAsync("127.0.0.91", "127.0.0.92", "127.0.0.93");
+        await using var k8s = await KubernetesApiCluster.StartAsync(["127.0.0.91", "127.0.0.92", "127.0.0.93"]);
         var (api, pods, nodes, memberships) = (k8s.Api, k8s.Pods, k8s.Nodes, k8s.Memberships);
         await AllConnectedAsync(nodes);
         var counter = await nodes[0].StartAsync(() => new Counter(start: 1));
@@ -239,57 +239,6 @@ public sealed class RealNodeMembershipTests
                 await membership.DisposeAsync();
             foreach (var node in nodes)
                 await node.DisposeAsync();
-        }
-    }
-
-    /// <summary>Three real nodes whose memberships find each other through the fake Kubernetes API's endpoint slices.</summary>
-    private sealed class KubernetesApiCluster : IAsyncDisposable
-    {
-        public const string Slices = "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices";
-
-        private readonly DirectoryInfo _account;
-
-        private KubernetesApiCluster(FakeKubernetesApi api, DirectoryInfo account, KubernetesJson.Pod[] pods)
-        {
-            Api = api;
-            _account = account;
-            Pods = pods;
-        }
-
-        public FakeKubernetesApi Api { get; }
-
-        public KubernetesJson.Pod[] Pods { get; }
-
-        public List<Node> Nodes { get; private set; } = [];
-
-        public List<ClusterMembership> Memberships { get; private set; } = [];
-
-        public static async Task<KubernetesApiCluster> StartAsync(params string[] ips)
-        {
-            var port = TestCluster.FreePort();
-            var account = Directory.CreateTempSubdirectory("horde-sa-");
-            File.WriteAllText(Path.Combine(account.FullName, "token"), "test-token");
-            File.WriteAllText(Path.Combine(account.FullName, "namespace"), "shop");
-            var pods = ips.Select((ip, i) => new KubernetesJson.Pod($"orders-{i}", ip)).ToArray();
-            var cluster = new KubernetesApiCluster(FakeKubernetesApi.Start(), account, pods);
-            cluster.Api.Respond(Slices, 200, KubernetesJson.EndpointSlices("shop", pods));
-            (cluster.Nodes, cluster.Memberships) = await RealNodeMembershipTests.StartAsync(pods.Select(p => NodeName.Create("orders", p.Ip, port)), _ => new KubernetesApiStrategy("k8s", new KubernetesApiOptions
-            {
-                ApiServer = cluster.Api.Url,
-                ServiceAccountFolder = account.FullName,
-                Selector = "app=orders",
-                NodeBasename = "orders",
-                Port = port,
-                PollingInterval = TimeSpan.FromMilliseconds(200),
-            }));
-            return cluster;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync(Nodes, Memberships);
-            await Api.DisposeAsync();
-            _account.Delete(recursive: true);
         }
     }
 }

@@ -14,7 +14,8 @@ public sealed partial class HordeSupervisor
     /// <summary>
     /// Starts the child <paramref name="spec"/> on the member the strategy picks. An id that runs already answers
     /// <see cref="StartChildStatus.AlreadyStarted"/> with its pid: never a second instance. Ordinary failures (no members,
-    /// quorum not met, unknown child type, timeout) are a <see cref="StartChildStatus.Failed"/> result, not an exception.
+    /// quorum not met, unknown child type, the member not reached in time) are a <see cref="StartChildStatus.Failed"/>
+    /// result, not an exception; a start the member got but did not answer in time is <see cref="StartChildStatus.Unknown"/>.
     /// </summary>
     public async Task<StartChildResult> StartChildAsync(HordeChildSpec spec, TimeSpan? timeout = null)
     {
@@ -39,9 +40,19 @@ public sealed partial class HordeSupervisor
             return await HandleStartAsync(request, timeout);
         try
         {
+            var started = Environment.TickCount64;
             var process = await _node.WhereIsAsync(target, ProcessName, timeout)
                 ?? throw new SupervisorException($"Node {target} runs no supervisor '{Name}'.");
-            return StartChildResult.From(await process.CallAsync<SupervisorStartReply>(request, timeout));
+            var left = timeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
+            try
+            {
+                return StartChildResult.From(await process.CallAsync<SupervisorStartReply>(request, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)));
+            }
+            catch (TimeoutException e)
+            {
+                return StartChildResult.Unknown($"Supervisor '{Name}': {target} got the start of '{request.Spec.Id}' but did not answer " +
+                    $"within {timeout.TotalMilliseconds:0} ms ({e.Message}); it may run there: start it again or look it up by id.");
+            }
         }
         catch (Exception e) when (e is TimeoutException or ProcessExitedException or InvalidOperationException or SupervisorException or RemoteCallException)
         {

@@ -13,6 +13,12 @@ public enum StartChildStatus
 
     /// <summary>Nothing runs; <see cref="StartChildResult.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>
+    /// The start reached the member that runs the child, but its answer did not come back in time: the child may run
+    /// there. Ask again (a second start answers <see cref="AlreadyStarted"/> if it runs) or look it up by id.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>The answer to <see cref="HordeSupervisor.StartChildAsync"/>: a value, so that "already started" and the ordinary failures need no exception.</summary>
@@ -22,7 +28,7 @@ public enum StartChildStatus
 public readonly record struct StartChildResult(StartChildStatus Status, Pid? Pid, string? Error)
 {
     /// <summary>True if the child runs (started now or before).</summary>
-    public bool IsRunning => Status != StartChildStatus.Failed;
+    public bool IsRunning => Status is StartChildStatus.Started or StartChildStatus.AlreadyStarted;
 
     /// <summary>A new instance.</summary>
     public static StartChildResult Started(Pid pid) => new(StartChildStatus.Started, pid, null);
@@ -33,6 +39,9 @@ public readonly record struct StartChildResult(StartChildStatus Status, Pid? Pid
     /// <summary>A failure with its reason.</summary>
     public static StartChildResult Failed(string error) => new(StartChildStatus.Failed, null, error);
 
+    /// <summary>A start whose answer did not come in time, with what is known.</summary>
+    public static StartChildResult Unknown(string error) => new(StartChildStatus.Unknown, null, error);
+
     /// <summary>The running pid, or a <see cref="SupervisorException"/> with the error.</summary>
     public Pid EnsureRunning() => Pid is { } pid && IsRunning ? pid : throw new SupervisorException(Error ?? "The child did not start.");
 
@@ -41,7 +50,7 @@ public readonly record struct StartChildResult(StartChildStatus Status, Pid? Pid
     internal static StartChildResult From(SupervisorStartReply reply) => new(reply.Status, reply.Pid, reply.Error);
 
     /// <inheritdoc />
-    public override string ToString() => Status == StartChildStatus.Failed ? $"Failed({Error})" : $"{Status}({Pid})";
+    public override string ToString() => IsRunning ? $"{Status}({Pid})" : $"{Status}({Error})";
 }
 
 /// <summary>A supervisor operation that could not be done: no members, quorum not met, node leaving, timeout.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
+using Horde.Net.Crdt.Storage;
 using Horde.Net.Registry;
 using Microsoft.Extensions.Logging;
 
@@ -90,14 +91,20 @@ public sealed partial class HordeSupervisor
         var registry = await HordeRegistry.StartAsync<string>(node, prefix,
             new RegistryOptions { Members = options.Members, Replica = options.Replica, CallTimeout = options.CallTimeout });
         var members = await Replica<string, MemberRecord>.StartAsync(node, prefix + ".members", options.Replica);
-        var children = await Replica<string, ChildRecord>.StartAsync(node, prefix + ".children", options.Replica);
-        var states = await Replica<string, StateRecord>.StartAsync(node, prefix + ".states", options.Replica);
+        var children = await Replica<string, ChildRecord>.StartAsync(node, prefix + ".children", options.Replica, Storage(node, options, prefix + ".children"));
+        var states = await Replica<string, StateRecord>.StartAsync(node, prefix + ".states", options.Replica, Storage(node, options, prefix + ".states"));
         var supervisor = new HordeSupervisor(node, name, options, registry, members, children, states);
         await supervisor.StartProcessesAsync();
         if (!all.TryAdd(name, supervisor))
             throw new InvalidOperationException($"A supervisor '{name}' already runs on node {node.Name}.");
         return supervisor;
     }
+
+    /// <summary>The file a map keeps its snapshot in, under <see cref="HordeSupervisorOptions.StateDirectory"/>; none without it.</summary>
+    private static FileReplicaStorage? Storage(Node node, HordeSupervisorOptions options, string map) =>
+        options.StateDirectory is { } directory
+            ? new FileReplicaStorage(Path.Combine(directory, map + ".snapshot"), node.LoggerFactory.CreateLogger<FileReplicaStorage>())
+            : null;
 
     /// <summary>The supervisor <paramref name="name"/> started on <paramref name="node"/>.</summary>
     /// <exception cref="InvalidOperationException">None has started there.</exception>

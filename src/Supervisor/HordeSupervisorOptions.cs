@@ -56,6 +56,14 @@ public sealed class HordeSupervisorOptions
     /// <summary>Settings of the replicated maps (sync interval, message sizes).</summary>
     public ReplicaOptions? Replica { get; set; }
 
+    /// <summary>
+    /// A directory where this node keeps the supervisor's children and their handed-off and checkpointed states on
+    /// disk (one snapshot file per map), or null (the default) to keep them only in memory and on the other members.
+    /// With it, the last member to leave parks its children's states there, and a node started again on the same
+    /// directory restarts those children from them: a whole cluster can stop and start without losing them.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Strategy, nameof(Strategy));
@@ -67,5 +75,7 @@ public sealed class HordeSupervisorOptions
             throw new ArgumentOutOfRangeException(nameof(TickInterval), TickInterval, "TickInterval must be positive.");
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHops, nameof(MaxHops));
         ArgumentOutOfRangeException.ThrowIfLessThan(HandoffConcurrency, 1, nameof(HandoffConcurrency));
+        if (StateDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
+            throw new ArgumentException("StateDirectory must be a path, or null to keep no state on disk.", nameof(StateDirectory));
     }
 }

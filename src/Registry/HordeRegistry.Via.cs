@@ -86,6 +86,22 @@ public sealed partial class HordeRegistry<TValue>
         }
     }
 
+    /// <summary>
+    /// The live holder of <paramref name="name"/>, waiting up to <paramref name="timeout"/> for one to register (a process
+    /// being moved re-registers within milliseconds); null if none did. Local: no network call.
+    /// </summary>
+    public async Task<Pid?> WhereIsAsync(string name, TimeSpan timeout)
+    {
+        try
+        {
+            return await ResolveAsync(name, exclude: null, DateTime.UtcNow + timeout, timeout);
+        }
+        catch (NameNotRegisteredException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The live holder of <paramref name="name"/> other than <paramref name="exclude"/>, waiting for one until <paramref name="deadline"/>.</summary>
     private async Task<Pid> ResolveAsync(string name, Pid? exclude, DateTime deadline, TimeSpan wait, CancellationToken cancellationToken = default)
     {

@@ -79,6 +79,8 @@ public sealed partial class HordeSupervisor
     /// </summary>
     private async Task<StartChildResult> StartLocalAsync(HordeChildSpec spec, long epoch, byte[]? state)
     {
+        if (epoch == 0 && await WaitIfMovingAsync(spec.Id) is { } moved)
+            return moved;
         // One start of an id at a time on this node, so that concurrent ones see each other's instance.
         var gate = _starting.GetOrAdd(spec.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
@@ -94,6 +96,33 @@ public sealed partial class HordeSupervisor
         }
     }
 
+    /// <summary>
+    /// Whether the child belongs to another node that is alive while its name is not registered: it is being moved,
+    /// between giving up its name and its successor starting from the handed-off state.
+    /// </summary>
+    private bool IsMoving(ChildRecord? record) =>
+        record is { } elsewhere && elsewhere.Owner != _node.Name && !IsGone(elsewhere.Owner, elsewhere.OwnerIncarnation);
+
+    /// <summary>
+    /// For a plain start of a child that is moving: waits (bounded, and outside the id's start gate, which the move's own
+    /// start needs) for the successor, whose instance is the answer. A plain start here would run it without its state.
+    /// </summary>
+    private async Task<StartChildResult?> WaitIfMovingAsync(string id)
+    {
+        for (var waited = false; ; waited = true)
+        {
+            if (_registry.Lookup(id) is not null || !IsMoving(_children.TryGetValue(id, out var record) ? record : null))
+                return null; // running (the start answers AlreadyStarted), or not moving: start as usual
+            if (waited)
+                return NotStartedWhileMoving(id, record!);
+            await _registry.WhereIsAsync(id, Options.CallTimeout);
+        }
+    }
+
+    private StartChildResult NotStartedWhileMoving(string id, ChildRecord record) =>
+        StartChildResult.Unknown($"Supervisor '{Name}': '{id}' belongs to {record.Owner}, which is alive, but is not registered; " +
+            "not started a second time here (it may be moving: look it up by id).");
+
     private async Task<StartChildResult> StartLocalOnceAsync(HordeChildSpec spec, long epoch, byte[]? state)
     {
         var holder = _registry.Lookup(spec.Id);
@@ -104,6 +133,8 @@ public sealed partial class HordeSupervisor
         if (Options.ChildTypes.Factory(spec.Type, Options.Services) is not { } factory)
             return StartChildResult.Failed($"Child type '{spec.Type}' is not registered with supervisor '{Name}' on {_node.Name}.");
         var record = _children.TryGetValue(spec.Id, out var known) ? known : null;
+        if (epoch == 0 && holder is null && IsMoving(record))
+            return NotStartedWhileMoving(spec.Id, record!);
         if (epoch == 0)
             epoch = Math.Max(record?.Epoch ?? 0, holder?.Epoch ?? 0) + 1;
         if (state is null && _states.TryGetValue(spec.Id, out var saved) && saved.Epoch < epoch)

@@ -7,7 +7,8 @@ using Horde.Net.Scenarios.Remote;
 //   remote [--lib akka,proto] [--messages 300000] [--calls 20000]
 //   crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde]   (an empty list skips that part; --lib horde skips Akka)
 //   registry [--names 10000] [--calls 5000] [--lookup-seconds 2] [--in-flight 1000] [--rounds 2]
-//   supervisor [--children 10000] [--in-flight 1000] [--lib horde,proto]   (starts, graceful leave, recovery after a cut)
+//   supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery]
+//              (starts one by one and batched, graceful leave, recovery after a cut)
 //   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
@@ -66,7 +67,8 @@ async Task<int> RunAsync()
         case "supervisor":
             results.WriteLine(await Horde.Net.Scenarios.Supervisor.SupervisorScenario.RunAsync(
                 options.GetInt("children", 10_000), options.GetInt("in-flight", 1_000),
-                withProto: options.Get("lib", "horde,proto").Contains("proto", StringComparison.Ordinal)));
+                withProto: options.Get("lib", "horde,proto").Contains("proto", StringComparison.Ordinal),
+                batch: options.GetInt("batch", 500), parts: options.Get("parts", "starts,leave,recovery")));
             return 0;
         case "serve":
             {
@@ -81,7 +83,7 @@ async Task<int> RunAsync()
                 return 0;
             }
         default:
-            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000] [--rounds 2] | supervisor [--children 10000] [--in-flight 1000] [--lib horde,proto] | idle [--nodes 3,20] [--warmup 15] [--seconds 10]");
+            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000] [--rounds 2] | supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery] | idle [--nodes 3,20] [--warmup 15] [--seconds 10]");
             return 2;
     }
 }

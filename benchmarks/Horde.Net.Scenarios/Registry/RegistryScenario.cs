@@ -88,6 +88,7 @@ public static class RegistryScenario
         {
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: write {names:N0} names, per second | {bare.Rate:N0}/s | {registered.Rate:N0}/s | {registered.Rate / bare.Rate:N2}× |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: process CPU per write (all three nodes, GC included) | {bare.CpuMicros:N1} µs | {registered.CpuMicros:N1} µs | {registered.CpuMicros / bare.CpuMicros:N2}× |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: allocated per write (all three nodes), gen0/1/2 collections, GC pause per write | {bare.Gc} | {registered.Gc} | |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: all visible on both other nodes, from the first write / after the last returned | {bare.Visible.TotalMilliseconds:N0} / {bare.After.TotalMilliseconds:N1} ms | {registered.Visible.TotalMilliseconds:N0} / {registered.After.TotalMilliseconds:N1} ms | |");
         }
         table.AppendLine();
@@ -105,15 +106,21 @@ public static class RegistryScenario
     private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
         var results = await Windowed.RunAsync(keys, inFlight, write);
         var written = clock.Elapsed;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var gc = new GcUse(
+            (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)keys.Length,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - paused).TotalMicroseconds / keys.Length);
         await RegistryCluster.UntilAsync(() => othersCount() >= total, TimeSpan.FromSeconds(60));
         var visible = clock.Elapsed;
         if (results.Any(r => !r))
             throw new InvalidOperationException("a write was refused");
-        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written);
+        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written, gc);
     }
 
     /// <summary>
@@ -164,7 +171,14 @@ public static class RegistryScenario
         return (Stats.Quantile(samples, 0.5), Stats.Quantile(samples, 0.99));
     }
 
-    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After);
+    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After, GcUse Gc);
+
+    /// <summary>What the writes allocated (bytes per write, in the whole process), the collections they caused, and the GC's pause time per write.</summary>
+    private readonly record struct GcUse(double BytesPerWrite, int Gen0, int Gen1, int Gen2, double PauseMicrosPerWrite)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{BytesPerWrite / 1024:N1} KiB, GCs {Gen0}/{Gen1}/{Gen2}, pause {PauseMicrosPerWrite:N1} µs");
+    }
 }
 
 /// <summary>A call the scenario's processes answer with its number.</summary>

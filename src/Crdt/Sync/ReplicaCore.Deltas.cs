@@ -6,6 +6,7 @@ namespace Horde.Net.Crdt.Sync;
 public sealed partial class ReplicaCore<TKey, TValue>
 {
     private readonly Dictionary<ulong, Outbox> _outboxes = [];
+    private ulong[] _neighbourIds = []; // what every DeltaBatch says the sender ships to (replaced, never changed)
 
     /// <summary>Key deltas queued or sent to neighbours and not yet acknowledged.</summary>
     public int OutstandingDeltas => _outboxes.Values.Sum(o => o.Outstanding);
@@ -80,11 +81,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
-    private void Enqueue(WireKey delta, ulong? except)
+    /// <summary>
+    /// Queues <paramref name="delta"/> for every neighbour but <paramref name="except"/> (where it came from) and those
+    /// in <paramref name="shippedBySender"/> (the sender ships to them itself).
+    /// </summary>
+    private void Enqueue(WireKey delta, ulong? except, ulong[]? shippedBySender = null)
     {
         foreach (var (peer, outbox) in _outboxes)
         {
-            if (peer != except)
+            if (peer != except && (shippedBySender is null || Array.IndexOf(shippedBySender, peer) < 0))
             {
                 var dropped = outbox.Outstanding;
                 if (outbox.Add(delta))
@@ -105,9 +110,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
         for (var i = 0; i < decoded.Count; i++)
         {
             // Forward only what was news here, so a delta floods the neighbour graph once and stops.
-            if (Apply(decoded[i], deadHere: null))
+            if (Apply(decoded[i], deadHere: null) && HasOtherNeighbours(from, batch.SenderNeighbours))
             {
-                Enqueue(columns.ToWireKey(i), except: from);
+                Enqueue(columns.ToWireKey(i), except: from, batch.SenderNeighbours);
             }
         }
 
@@ -117,11 +122,26 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
+    /// <summary>Whether a neighbour is left to forward to once the sender and the sender's own neighbours are left out.</summary>
+    private bool HasOtherNeighbours(ulong from, ulong[]? shippedBySender)
+    {
+        foreach (var peer in _outboxes.Keys)
+        {
+            if (peer != from && (shippedBySender is null || Array.IndexOf(shippedBySender, peer) < 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void OnDeltaAck(ulong from, DeltaAck ack)
     {
         if (_outboxes.TryGetValue(from, out var outbox))
         {
             _metrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
+            AckVersion++;
         }
     }
 

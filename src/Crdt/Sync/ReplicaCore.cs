@@ -323,7 +323,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send);
+            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send, _neighbourIds);
         }
 
         ExpireSessions(nowMs);
@@ -337,7 +337,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush);
+            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush, _neighbourIds);
         }
     }
 
@@ -358,6 +358,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         _lastNowMs = nowMs;
+        AckVersion++; // a neighbour gone no longer counts for a waiting write
         var added = false;
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
@@ -368,6 +369,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         _roundRobin = [.. _outboxes.Keys.Order()];
+        _neighbourIds = [.. _roundRobin];
         if (added)
         {
             Flush(nowMs);

@@ -105,6 +105,10 @@ public static class RegistryScenario
     /// <summary>Writes every key, <paramref name="inFlight"/> at a time, then waits until the other nodes hold <paramref name="total"/> keys.</summary>
     private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
     {
+        // What the clusters of earlier rounds left is collected now, not by a full collection inside the timed writes.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());

@@ -453,11 +453,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// handler can neither fail a write nor stop the replica.
     /// </summary>
     private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs) =>
-        Subscribers.RaiseEach<IReadOnlyList<Diff<TKey, TValue>>>(handler, diffs, e =>
+        Subscribers.RaiseEach<IReadOnlyList<Diff<TKey, TValue>>>(handler, diffs, _handlerFailed ??= e =>
         {
             Stats.HandlerFailures++;
             _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
         });
+
+    private Action<Exception>? _handlerFailed; // made once, not per change
 
     private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
 

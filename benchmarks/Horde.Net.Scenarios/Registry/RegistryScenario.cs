@@ -17,8 +17,9 @@ namespace Horde.Net.Scenarios.Registry;
 public static class RegistryScenario
 {
     private const int WarmUp = 2_000;
-    private const int MaxWarmUpBatches = 10;
-    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(5);
+    private const int MaxWarmUpBatches = 15;
+    private static readonly TimeSpan QuietPause = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(3);
 
     public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor, int inFlight, int rounds)
     {
@@ -83,7 +84,7 @@ public static class RegistryScenario
         (double Median, double P99) byPid, (double Median, double P99) byName)
     {
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names written on node 0, {inFlight:N0} in flight at a time, after warm-up batches of {WarmUp:N0} each, until two batches in a row compiled under {QuietJit.TotalMilliseconds:N0} ms of JIT each (at most {MaxWarmUpBatches} batches).");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names written on node 0, {inFlight:N0} in flight at a time, after warm-up batches of {WarmUp:N0} each, each followed by {QuietPause.TotalMilliseconds:N0} ms, until two batches in a row compiled under {QuietJit.TotalMilliseconds:N0} ms of JIT each (at most {MaxWarmUpBatches} batches).");
         table.AppendLine();
         table.AppendLine("| work | bare replica (`UpdateAsync`, `WriteLevel.All`) | registry (`RegisterAsync`) | registry / bare |");
         table.AppendLine("|---|---:|---:|---:|");
@@ -118,6 +119,7 @@ public static class RegistryScenario
             var jit = System.Runtime.JitInfo.GetCompilationTime();
             await WritesAsync(Keys($"warm{batch}-", WarmUp), write, inFlight, othersCount, written + WarmUp);
             written += WarmUp;
+            await Task.Delay(QuietPause); // the tier-up compiles in the background, after a delay: let it catch up
             quiet = System.Runtime.JitInfo.GetCompilationTime() - jit < QuietJit ? quiet + 1 : 0;
         }
         return written;

@@ -44,14 +44,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// </summary>
     internal bool DeferFlush { get; set; }
 
-    private void Ship(KeyDelta<TKey, TValue> delta)
+    /// <summary>Queues a local change for every neighbour; <paramref name="encoded"/>: its key and its one entry's value, already encoded.</summary>
+    private void Ship(KeyDelta<TKey, TValue> delta, (byte[] Key, byte[] Value)? encoded = null)
     {
         if (_outboxes.Count == 0 && !_introductionsPending)
         {
             return;
         }
 
-        var wire = _codec.Encode(delta);
+        var wire = encoded is { } bytes && delta.Entries.Length == 1 ? _codec.Encode(delta, bytes.Key, bytes.Value) : _codec.Encode(delta);
         if (_introductionsPending)
         {
             _recent.AddLast((delta.Key, delta.Entries.Length > 0 ? delta.Entries[0].Dot : null, wire, _lastNowMs));

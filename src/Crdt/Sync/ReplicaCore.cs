@@ -160,8 +160,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Put(TKey key, TValue value, long wallClockMs)
     {
         ThrowIfClosed();
-        CheckSize(key, value);
-        Ship(_map.Put(key, value, wallClockMs, _diffs));
+        var encoded = EncodeChecked(key, value); // once: what is checked is what ships
+        Ship(_map.Put(key, value, wallClockMs, _diffs), encoded);
         Publish(ChangeOrigin.Local);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
+using Horde.Net.Crdt.Sync;
 using Horde.Net.Registry;
 using MessagePack;
 
@@ -65,7 +66,7 @@ public static class RegistryScenario
         }
         int Others() => Math.Min(cluster.Raw[1].Count, cluster.Raw[2].Count);
         var warm = await WarmUpAsync(Write, inFlight, Others);
-        return await WritesAsync(keys, Write, inFlight, Others, warm + keys.Length);
+        return await WritesAsync(keys, Write, inFlight, Others, warm + keys.Length, cluster.Raw[1].Stats);
     }
 
     /// <summary>Registers the names on node 0, after a warm-up.</summary>
@@ -77,7 +78,7 @@ public static class RegistryScenario
             (await registry.RegisterAsync(key, cluster.Holders[i % cluster.Holders.Length], "v")).IsRegistered;
         int Others() => Math.Min(cluster.Registries[1].Count, cluster.Registries[2].Count);
         var warm = await WarmUpAsync(Register, inFlight, Others);
-        return await WritesAsync(keys, Register, inFlight, Others, warm + keys.Length);
+        return await WritesAsync(keys, Register, inFlight, Others, warm + keys.Length, cluster.Registries[1].Names.Stats);
     }
 
     private static string Table(int names, int inFlight, List<(WriteRun Bare, WriteRun Registry)> runs, double lookupRate, double lookupPerCpu,
@@ -93,6 +94,7 @@ public static class RegistryScenario
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: write {names:N0} names, per second | {bare.Rate:N0}/s | {registered.Rate:N0}/s | {registered.Rate / bare.Rate:N2}× |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: process CPU per write (all three nodes, GC included) | {bare.CpuMicros:N1} µs | {registered.CpuMicros:N1} µs | {registered.CpuMicros / bare.CpuMicros:N2}× |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: allocated per write (all three nodes), gen0/1/2 collections, GC pause and JIT time per write | {bare.Gc} | {registered.Gc} | |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: keys per sync message node 1 received | {bare.KeysPerMessage:N1} | {registered.KeysPerMessage:N1} | |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: all visible on both other nodes, from the first write / after the last returned | {bare.Visible.TotalMilliseconds:N0} / {bare.After.TotalMilliseconds:N1} ms | {registered.Visible.TotalMilliseconds:N0} / {registered.After.TotalMilliseconds:N1} ms | |");
         }
         table.AppendLine();
@@ -128,7 +130,8 @@ public static class RegistryScenario
     private static string[] Keys(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>Writes every key, <paramref name="inFlight"/> at a time, then waits until the other nodes hold <paramref name="total"/> keys.</summary>
-    private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
+    private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total,
+        SyncStats? receiver = null)
     {
         // What the clusters of earlier rounds left is collected now, not by a full collection inside the timed writes.
         GC.Collect();
@@ -138,6 +141,7 @@ public static class RegistryScenario
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var jit = System.Runtime.JitInfo.GetCompilationTime();
+        var (messages, received) = (receiver?.MessagesReceived ?? 0, receiver?.KeysReceived ?? 0);
         var clock = Stopwatch.StartNew();
         var results = await Windowed.RunAsync(keys, inFlight, write);
         var written = clock.Elapsed;
@@ -148,10 +152,11 @@ public static class RegistryScenario
             (GC.GetTotalPauseDuration() - paused).TotalMicroseconds / keys.Length,
             (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMicroseconds / keys.Length);
         await RegistryCluster.UntilAsync(() => othersCount() >= total, TimeSpan.FromSeconds(60));
+        var keysPerMessage = receiver is null ? 0 : (receiver.KeysReceived - received) / (double)Math.Max(1, receiver.MessagesReceived - messages);
         var visible = clock.Elapsed;
         if (results.Any(r => !r))
             throw new InvalidOperationException("a write was refused");
-        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written, gc);
+        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written, gc, keysPerMessage);
     }
 
     /// <summary>
@@ -202,7 +207,7 @@ public static class RegistryScenario
         return (Stats.Quantile(samples, 0.5), Stats.Quantile(samples, 0.99));
     }
 
-    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After, GcUse Gc);
+    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After, GcUse Gc, double KeysPerMessage);
 
     /// <summary>What the writes allocated (bytes per write, in the whole process), the collections they caused, the GC's pause time per write and the JIT's compilation time per write.</summary>
     private readonly record struct GcUse(double BytesPerWrite, int Gen0, int Gen1, int Gen2, double PauseMicrosPerWrite, double JitMicrosPerWrite)

@@ -110,7 +110,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var (columns, decoded) = DecodeAll(batch.Keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
         for (var i = 0; i < decoded.Count; i++)
         {
-            // Forward only what was news here, so a delta floods the neighbour graph once and stops.
+            // Forward only what was news here, so a delta floods the neighbour graph once and stops; and not to the
+            // sender's own neighbours, which it ships to itself (each of them had it from the sender, or from whoever
+            // the sender had it from, back to the writer, which ships to all its neighbours).
             if (Apply(decoded[i], deadHere: null) && HasOtherNeighbours(from, batch.SenderNeighbours))
             {
                 Enqueue(columns.ToWireKey(i), except: from, batch.SenderNeighbours);

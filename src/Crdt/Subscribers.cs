@@ -10,6 +10,23 @@ internal static class Subscribers
             return;
         }
 
+        if (handlers.HasSingleTarget)
+        {
+            // The usual case (a replica's host, a registry): no invocation list to allocate per change.
+            try
+            {
+                handlers(argument);
+            }
+#pragma warning disable CA1031 // as below
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failed(e);
+            }
+
+            return;
+        }
+
         foreach (var subscriber in handlers.GetInvocationList())
         {
             try

@@ -74,20 +74,20 @@ public sealed partial class HordeRegistry<TValue>
         if (before is not null && after is not null && before.Pid == after.Pid)
         {
             if (!EqualityComparer<TValue>.Default.Equals(before.Value, after.Value))
-                Raise(new(RegistryEventKind.ValueUpdated, name, after.Pid, after.Value));
+                Raise(RegistryEventKind.ValueUpdated, name, after.Pid, after.Value);
             return;
         }
         if (before is not null)
         {
             Unindex(name, before.Pid);
-            Raise(new(RegistryEventKind.Unregistered, name, before.Pid, before.Value));
+            Raise(RegistryEventKind.Unregistered, name, before.Pid, before.Value);
             if (IsMine(before.Pid) && _node.IsReachable(before.Pid))
                 LostByLiveHolder(name, before, after, diff.Origin);
         }
         if (after is not null)
         {
             Added(name, after);
-            Raise(new(RegistryEventKind.Registered, name, after.Pid, after.Value));
+            Raise(RegistryEventKind.Registered, name, after.Pid, after.Value);
         }
     }
 
@@ -127,8 +127,8 @@ public sealed partial class HordeRegistry<TValue>
             return;
         if (entry.Pid.Incarnation != _node.Incarnation)
             Forget(UnregisterHereAsync(name, entry.Pid), name); // a name of this node's previous run
-        else
-            _watcher?.Send(new RegistryWatch(entry.Pid));
+        else if (!MonitoredHolders.ContainsKey(entry.Pid))
+            _watcher?.Send(new RegistryWatch(entry.Pid)); // after indexing the name: see MonitoredHolders
     }
 
     private void Unindex(string name, Pid pid)
@@ -137,8 +137,11 @@ public sealed partial class HordeRegistry<TValue>
             _byPid.TryRemove(new KeyValuePair<Pid, System.Collections.Concurrent.ConcurrentDictionary<string, byte>>(pid, names));
     }
 
-    private void Raise(RegistryEvent<TValue> change)
+    private void Raise(RegistryEventKind kind, string name, Pid pid, TValue value)
     {
+        if (_listeners.Length == 0)
+            return; // no event to make
+        var change = new RegistryEvent<TValue>(kind, name, pid, value);
         foreach (var listener in _listeners)
         {
             try

@@ -41,7 +41,7 @@ public sealed partial class HordeRegistry<TValue>
                 {
                     if (exists && !IsDead(current!.Pid) && (current.Pid == pid || epoch <= current.Epoch))
                     {
-                        other = _settling.TryGetValue(name, out var pending) ? pending.Done.Task : null;
+                        other = _settling.TryGetValue(name, out var pending) ? pending.Done : null;
                         return (false, current);
                     }
                     _settling[name] = mine;
@@ -54,7 +54,7 @@ public sealed partial class HordeRegistry<TValue>
             }
             finally
             {
-                mine.Done.TrySetResult();
+                mine.Finish();
                 _settling.TryRemove(new KeyValuePair<string, Settling>(name, mine));
             }
 
@@ -161,10 +161,41 @@ public sealed partial class HordeRegistry<TValue>
         return found;
     }
 
+    /// <summary>
+    /// A register under way. What concurrent registers of the name wait for is made only when one does (most registers
+    /// race with nobody): before <see cref="Finish"/>, the first <see cref="Done"/> makes it; after, it is complete.
+    /// </summary>
     private sealed class Settling(Pid pid)
     {
+        private static readonly TaskCompletionSource Finished = new();
+
+        private TaskCompletionSource? _done;
+
         public Pid Pid { get; } = pid;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task Done
+        {
+            get
+            {
+                while (true)
+                {
+                    var done = Volatile.Read(ref _done);
+                    if (done == Finished)
+                        return Task.CompletedTask;
+                    if (done is not null)
+                        return done.Task;
+                    var waited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (Interlocked.CompareExchange(ref _done, waited, null) is null)
+                        return waited.Task;
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            var done = Interlocked.Exchange(ref _done, Finished);
+            if (done is not null && done != Finished)
+                done.TrySetResult();
+        }
     }
 }

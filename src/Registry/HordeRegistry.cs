@@ -25,6 +25,14 @@ public sealed partial class HordeRegistry<TValue> : IRegistryStatus
     // gone node need no scan.
     private readonly ConcurrentDictionary<Pid, ConcurrentDictionary<string, byte>> _byPid = new();
 
+    /// <summary>
+    /// The local holders the watcher monitors, so that only a holder's first name sends it a watch request. The watcher
+    /// adds a holder when it monitors it and removes it on its exit before it removes the holder's names; a name is
+    /// indexed before this is read, so a register racing with the exit is either in the names removed or sends a watch
+    /// request (whose monitor then reports the exit at once).
+    /// </summary>
+    internal ConcurrentDictionary<Pid, byte> MonitoredHolders { get; } = new();
+
     // The highest incarnation of each node declared gone: its pids are dead even before their entries are removed.
     private readonly ConcurrentDictionary<NodeName, ulong> _gone = new();
     private readonly RegistryMetrics _metrics;

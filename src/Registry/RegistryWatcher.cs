@@ -22,6 +22,7 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
     protected override ValueTask InitAsync()
     {
         Node.MonitorNodes(Self);
+        registry.MonitoredHolders.Clear(); // a watcher started again monitors nobody yet
         registry.RefreshConnected(); // after subscribing: a node that connects from now on sends a NodeUp
         if (registry.Options.Members is not null)
             Self.Send(new RegistryMembersCheck());
@@ -53,8 +54,10 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
         {
             case RegistryWatch watch when !_watched.ContainsKey(watch.Pid):
                 _watched[watch.Pid] = MonitorProcess(watch.Pid);
+                registry.MonitoredHolders[watch.Pid] = 0;
                 break;
             case Down down when _watched.Remove(down.Pid):
+                registry.MonitoredHolders.TryRemove(down.Pid, out _); // before the names are looked up: see HordeRegistry.MonitoredHolders
                 registry.RemoveNamesOf(down.Pid);
                 break;
             case RegistryLost lost:
@@ -85,6 +88,7 @@ internal sealed class RegistryWatcher<TValue>(HordeRegistry<TValue> registry) : 
     protected override ValueTask TerminateAsync(ExitReason reason)
     {
         Node.DemonitorNodes(Self);
+        registry.MonitoredHolders.Clear();
         foreach (var (_, timer) in _expiring.Values)
             timer.Dispose();
         return default;

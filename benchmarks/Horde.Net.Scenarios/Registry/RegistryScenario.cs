@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
+using Horde.Net.Crdt.Sync;
 using Horde.Net.Registry;
 using MessagePack;
 
@@ -17,6 +18,9 @@ namespace Horde.Net.Scenarios.Registry;
 public static class RegistryScenario
 {
     private const int WarmUp = 2_000;
+    private const int MaxWarmUpBatches = 15;
+    private static readonly TimeSpan QuietPause = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan QuietJit = TimeSpan.FromMilliseconds(3);
 
     public static async Task<string> RunAsync(int names, int calls, TimeSpan lookupFor, int inFlight, int rounds)
     {
@@ -61,26 +65,27 @@ public static class RegistryScenario
             return raw.UpdateAsync(key, (_, exists) => (!exists, entry), WriteLevel.All);
         }
         int Others() => Math.Min(cluster.Raw[1].Count, cluster.Raw[2].Count);
-        await WritesAsync(Keys("warm-", WarmUp), Write, inFlight, Others, WarmUp);
-        return await WritesAsync(keys, Write, inFlight, Others, WarmUp + keys.Length);
+        var warm = await WarmUpAsync(Write, inFlight, Others);
+        return await WritesAsync(keys, Write, inFlight, Others, warm + keys.Length, cluster.Raw[1].Stats);
     }
 
     /// <summary>Registers the names on node 0, after a warm-up.</summary>
     private static async Task<WriteRun> RegistersAsync(RegistryCluster cluster, string[] keys, int inFlight)
     {
         var registry = cluster.Registries[0];
-        Task<bool> Register(string key, int i) =>
-            registry.RegisterAsync(key, cluster.Holders[i % cluster.Holders.Length], "v").ContinueWith(t => t.Result.IsRegistered, TaskScheduler.Default);
+        // Awaited, not ContinueWith: a continuation task would cost the registry one more thread-pool hop than the bare writes pay.
+        async Task<bool> Register(string key, int i) =>
+            (await registry.RegisterAsync(key, cluster.Holders[i % cluster.Holders.Length], "v")).IsRegistered;
         int Others() => Math.Min(cluster.Registries[1].Count, cluster.Registries[2].Count);
-        await WritesAsync(Keys("warm-", WarmUp), Register, inFlight, Others, WarmUp);
-        return await WritesAsync(keys, Register, inFlight, Others, WarmUp + keys.Length);
+        var warm = await WarmUpAsync(Register, inFlight, Others);
+        return await WritesAsync(keys, Register, inFlight, Others, warm + keys.Length, cluster.Registries[1].Names.Stats);
     }
 
     private static string Table(int names, int inFlight, List<(WriteRun Bare, WriteRun Registry)> runs, double lookupRate, double lookupPerCpu,
         (double Median, double P99) byPid, (double Median, double P99) byName)
     {
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names written on node 0, {inFlight:N0} in flight at a time, after {WarmUp:N0} of warm-up each.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Registry, three nodes over gRPC on loopback in one OS process; {names:N0} names written on node 0, {inFlight:N0} in flight at a time, after warm-up batches of {WarmUp:N0} each, each followed by {QuietPause.TotalMilliseconds:N0} ms, until two batches in a row compiled under {QuietJit.TotalMilliseconds:N0} ms of JIT each (at most {MaxWarmUpBatches} batches).");
         table.AppendLine();
         table.AppendLine("| work | bare replica (`UpdateAsync`, `WriteLevel.All`) | registry (`RegisterAsync`) | registry / bare |");
         table.AppendLine("|---|---:|---:|---:|");
@@ -88,6 +93,8 @@ public static class RegistryScenario
         {
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: write {names:N0} names, per second | {bare.Rate:N0}/s | {registered.Rate:N0}/s | {registered.Rate / bare.Rate:N2}× |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: process CPU per write (all three nodes, GC included) | {bare.CpuMicros:N1} µs | {registered.CpuMicros:N1} µs | {registered.CpuMicros / bare.CpuMicros:N2}× |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: allocated per write (all three nodes), gen0/1/2 collections, GC pause and JIT time per write | {bare.Gc} | {registered.Gc} | |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: keys per sync message node 1 received | {bare.KeysPerMessage:N1} | {registered.KeysPerMessage:N1} | |");
             table.AppendLine(CultureInfo.InvariantCulture, $"| round {round}: all visible on both other nodes, from the first write / after the last returned | {bare.Visible.TotalMilliseconds:N0} / {bare.After.TotalMilliseconds:N1} ms | {registered.Visible.TotalMilliseconds:N0} / {registered.After.TotalMilliseconds:N1} ms | |");
         }
         table.AppendLine();
@@ -99,21 +106,57 @@ public static class RegistryScenario
         return table.ToString();
     }
 
+    /// <summary>
+    /// Writes batches of <see cref="WarmUp"/> keys of their own until batches compile (almost) nothing more: every round
+    /// starts fresh nodes, whose hosts, gRPC services and serializers compile code of their own on first use, and that
+    /// compilation is no part of what a write costs a running node (the JIT time left is reported with the figures).
+    /// </summary>
+    /// <returns>How many keys the warm-up wrote.</returns>
+    private static async Task<int> WarmUpAsync(Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount)
+    {
+        var (written, quiet) = (0, 0);
+        for (var batch = 0; batch < MaxWarmUpBatches && quiet < 2; batch++)
+        {
+            // Two quiet batches in a row: the tiering JIT promotes hot methods in bursts, some time after their first calls.
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            await WritesAsync(Keys($"warm{batch}-", WarmUp), write, inFlight, othersCount, written + WarmUp);
+            written += WarmUp;
+            await Task.Delay(QuietPause); // the tier-up compiles in the background, after a delay: let it catch up
+            quiet = System.Runtime.JitInfo.GetCompilationTime() - jit < QuietJit ? quiet + 1 : 0;
+        }
+        return written;
+    }
+
     private static string[] Keys(string prefix, int count) => [.. Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>Writes every key, <paramref name="inFlight"/> at a time, then waits until the other nodes hold <paramref name="total"/> keys.</summary>
-    private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total)
+    private static async Task<WriteRun> WritesAsync(string[] keys, Func<string, int, Task<bool>> write, int inFlight, Func<int> othersCount, int total,
+        SyncStats? receiver = null)
     {
+        // What the clusters of earlier rounds left is collected now, not by a full collection inside the timed writes.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0, gen1, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var jit = System.Runtime.JitInfo.GetCompilationTime();
+        var (messages, received) = (receiver?.MessagesReceived ?? 0, receiver?.KeysReceived ?? 0);
         var clock = Stopwatch.StartNew();
         var results = await Windowed.RunAsync(keys, inFlight, write);
         var written = clock.Elapsed;
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var gc = new GcUse(
+            (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)keys.Length,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - paused).TotalMicroseconds / keys.Length,
+            (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMicroseconds / keys.Length);
         await RegistryCluster.UntilAsync(() => othersCount() >= total, TimeSpan.FromSeconds(60));
+        var keysPerMessage = receiver is null ? 0 : (receiver.KeysReceived - received) / (double)Math.Max(1, receiver.MessagesReceived - messages);
         var visible = clock.Elapsed;
         if (results.Any(r => !r))
             throw new InvalidOperationException("a write was refused");
-        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written);
+        return new(keys.Length / written.TotalSeconds, used.TotalMicroseconds / keys.Length, visible, visible - written, gc, keysPerMessage);
     }
 
     /// <summary>
@@ -164,7 +207,14 @@ public static class RegistryScenario
         return (Stats.Quantile(samples, 0.5), Stats.Quantile(samples, 0.99));
     }
 
-    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After);
+    private readonly record struct WriteRun(double Rate, double CpuMicros, TimeSpan Visible, TimeSpan After, GcUse Gc, double KeysPerMessage);
+
+    /// <summary>What the writes allocated (bytes per write, in the whole process), the collections they caused, the GC's pause time per write and the JIT's compilation time per write.</summary>
+    private readonly record struct GcUse(double BytesPerWrite, int Gen0, int Gen1, int Gen2, double PauseMicrosPerWrite, double JitMicrosPerWrite)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{BytesPerWrite / 1024:N1} KiB, GCs {Gen0}/{Gen1}/{Gen2}, pause {PauseMicrosPerWrite:N1} µs, JIT {JitMicrosPerWrite:N1} µs");
+    }
 }
 
 /// <summary>A call the scenario's processes answer with its number.</summary>

@@ -177,10 +177,14 @@ public sealed partial class Node : IAsyncDisposable
     public Pid Resolve(Pid pid)
     {
         ArgumentNullException.ThrowIfNull(pid);
-        if (pid.Home == this)
-            return pid;
-        var local = pid.IsOn(this) && _processes.TryGetValue(pid.Serial, out var process) ? process : null;
-        return new Pid(pid.Node, pid.Incarnation, pid.Serial, this, local);
+        return pid.Home == this ? pid : Resolve(pid.Node, pid.Incarnation, pid.Serial);
+    }
+
+    /// <summary>The pid of these parts bound to this node (what a pid read from the wire becomes), made once.</summary>
+    internal Pid Resolve(NodeName node, ulong incarnation, long serial)
+    {
+        var local = incarnation == Incarnation && node == Name && _processes.TryGetValue(serial, out var process) ? process : null;
+        return new Pid(node, incarnation, serial, this, local);
     }
 
     /// <summary>Registers <paramref name="pid"/>, a process of this node, under <paramref name="name"/> on this node.</summary>

@@ -8,6 +8,8 @@ namespace Horde.Net.Cluster;
 
 internal sealed class PidFormatter : IMessagePackFormatter<Pid?>
 {
+    private readonly NodeNameCache _names = new();
+
     public void Serialize(ref MessagePackWriter writer, Pid? value, MessagePackSerializerOptions options)
     {
         if (value is null)
@@ -16,7 +18,7 @@ internal sealed class PidFormatter : IMessagePackFormatter<Pid?>
             return;
         }
         writer.WriteArrayHeader(3);
-        writer.Write(value.Node.ToString());
+        writer.WriteString(_names.Utf8(value.Node));
         writer.Write(value.Incarnation);
         writer.Write(value.Serial);
     }
@@ -26,11 +28,10 @@ internal sealed class PidFormatter : IMessagePackFormatter<Pid?>
         if (reader.TryReadNil())
             return null;
         Wire.ExpectArray(ref reader, 3, "pid");
-        var node = NodeName.Parse(reader.ReadString() ?? "");
+        var node = _names.Read(ref reader);
         var incarnation = reader.ReadUInt64();
         var serial = reader.ReadInt64();
-        var pid = new Pid(node, incarnation, serial);
-        return options is WireOptions wire ? wire.Node.Resolve(pid) : pid;
+        return options is WireOptions wire ? wire.Node.Resolve(node, incarnation, serial) : new Pid(node, incarnation, serial);
     }
 }
 

@@ -13,6 +13,7 @@ internal sealed class ReplicaHost<TKey, TValue>(ReplicaOptions options, IReplica
 {
     private volatile ReplicaProcess<TKey, TValue>? _current;
     private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Action<Exception>? _handlerFailed; // made once, not per change
 
     public ReplicaOptions Options { get; } = options;
 
@@ -45,7 +46,7 @@ internal sealed class ReplicaHost<TKey, TValue>(ReplicaOptions options, IReplica
 
     /// <summary>Calls each subscriber on its own, so that one that throws neither stops the others nor the replica.</summary>
     public void Raise(IReadOnlyList<Diff<TKey, TValue>> diffs) =>
-        Subscribers.RaiseEach(Changed, diffs, e => _current?.OnHandlerFailed(e));
+        Subscribers.RaiseEach(Changed, diffs, _handlerFailed ??= e => _current?.OnHandlerFailed(e));
 
     /// <summary>Subscribers saw the old incarnation's state; tell them how the restored one differs, so they miss nothing.</summary>
     private void RaiseRestartDiffs(IReadOnlyDictionary<TKey, TValue> before, IReadOnlyDictionary<TKey, TValue> after)

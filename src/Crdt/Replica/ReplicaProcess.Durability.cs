@@ -7,11 +7,15 @@ namespace Horde.Net.Crdt;
 internal sealed partial class ReplicaProcess<TKey, TValue>
 {
     private readonly List<Waiter> _waiters = [];
+    private long _waiterDeadlineMs = long.MaxValue; // the earliest deadline of _waiters
+    private long _waitersCheckedAt = -1; // the core's AckVersion when the waiters were last looked at
     private bool _flushPending;
 
     private ValueTask<object?> Write(ReplicaWrite<TKey, TValue> write)
     {
-        var marks = write.Level == WriteLevel.Local ? null : Core.MarkOutboxes();
+        var waits = write.Level != WriteLevel.Local;
+        if (waits)
+            Core.MarkOutboxes();
         bool wrote;
         try
         {
@@ -23,16 +27,17 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
             return ReplyError(e);
         }
         RequestFlush();
-        if (marks is null)
+        if (!waits)
             return Reply(wrote);
 
-        var waiter = new Waiter(write.Level, Core.TrackSince(marks), Now + (long)write.Timeout.TotalMilliseconds, write.Timeout, wrote);
+        var waiter = new Waiter(write.Level, Core.TrackSince(), Now + (long)write.Timeout.TotalMilliseconds, write.Timeout, wrote);
         if (write.Level == WriteLevel.One && waiter.Trackers.Count == 0 && Core.Neighbours.Count == 0 && wrote)
             return ReplyError(new WriteLevelTimeoutException(write.Level, 0, 0, TimeSpan.Zero));
         if (TryComplete(waiter))
             return Reply(wrote);
         waiter.Reply = DeferReply();
         _waiters.Add(waiter);
+        _waiterDeadlineMs = Math.Min(_waiterDeadlineMs, waiter.DeadlineMs);
         return Reply(null); // ignored: the deferred reply answers
     }
 
@@ -55,24 +60,40 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
         CheckWaiters();
     }
 
+    /// <summary>
+    /// Answers the waiters whose writes reached their level, and fails those past their deadline. Runs after every
+    /// mailbox pass, so it looks at the waiters only when that can change something: an acknowledgement came or the
+    /// neighbours changed since the last look, or the earliest deadline passed.
+    /// </summary>
     private void CheckWaiters()
     {
         if (_waiters.Count == 0)
             return;
         var now = Now;
-        _waiters.RemoveAll(waiter =>
+        if (Core.AckVersion == _waitersCheckedAt && now < _waiterDeadlineMs)
+            return;
+        _waitersCheckedAt = Core.AckVersion;
+        var earliest = long.MaxValue;
+        var kept = 0;
+        for (var i = 0; i < _waiters.Count; i++)
         {
+            var waiter = _waiters[i];
             if (TryComplete(waiter))
             {
                 waiter.Reply.Reply(waiter.Wrote);
-                return true;
+                continue;
             }
-            if (now < waiter.DeadlineMs)
-                return false;
-            var (acknowledged, of) = Core.CountAcknowledged(waiter.Trackers);
-            waiter.Reply.Fail(new WriteLevelTimeoutException(waiter.Level, acknowledged, of, waiter.Timeout));
-            return true;
-        });
+            if (now >= waiter.DeadlineMs)
+            {
+                var (acknowledged, of) = Core.CountAcknowledged(waiter.Trackers);
+                waiter.Reply.Fail(new WriteLevelTimeoutException(waiter.Level, acknowledged, of, waiter.Timeout));
+                continue;
+            }
+            earliest = Math.Min(earliest, waiter.DeadlineMs);
+            _waiters[kept++] = waiter;
+        }
+        _waiters.RemoveRange(kept, _waiters.Count - kept);
+        _waiterDeadlineMs = earliest;
     }
 
     private bool TryComplete(Waiter waiter)
@@ -89,6 +110,7 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
         foreach (var waiter in _waiters)
             waiter.Reply.Fail(new ProcessExitedException(Self, reason));
         _waiters.Clear();
+        _waiterDeadlineMs = long.MaxValue;
     }
 
     private sealed class Waiter(WriteLevel level, List<AckTracker> trackers, long deadlineMs, TimeSpan timeout, bool wrote)

@@ -34,11 +34,5 @@ internal sealed partial class ReplicaProcess<TKey, TValue>
         return due;
     }
 
-    private long NextWaiterDeadlineMs()
-    {
-        var due = long.MaxValue;
-        foreach (var waiter in _waiters)
-            due = Math.Min(due, waiter.DeadlineMs);
-        return due;
-    }
+    private long NextWaiterDeadlineMs() => _waiters.Count == 0 ? long.MaxValue : _waiterDeadlineMs;
 }

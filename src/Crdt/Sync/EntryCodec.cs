@@ -58,8 +58,39 @@ internal sealed class EntryCodec<TKey, TValue>(MessagePackSerializerOptions opti
             value);
     }
 
-    public WireKey Encode(KeyDelta<TKey, TValue> delta) =>
-        Observe(new(EncodeKey(delta.Key), [.. delta.Entries.Select(Encode)], [.. delta.Dead.Select(d => new WireDot(d.Replica, d.Counter))]));
+    public WireKey Encode(KeyDelta<TKey, TValue> delta)
+    {
+        var entries = new WireEntry[delta.Entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = Encode(delta.Entries[i]);
+        }
+
+        return Observe(new(EncodeKey(delta.Key), entries, Dead(delta.Dead)));
+    }
+
+    /// <summary>A delta of one entry whose key and value were encoded already (a put checks their size first).</summary>
+    public WireKey Encode(KeyDelta<TKey, TValue> delta, byte[] key, byte[] value)
+    {
+        var entry = delta.Entries[0];
+        return Observe(new(key, [new(entry.Dot.Replica, entry.Dot.Counter, entry.Timestamp.Physical, entry.Timestamp.Logical, value)], Dead(delta.Dead)));
+    }
+
+    private static WireDot[] Dead(Dot[] dead)
+    {
+        if (dead.Length == 0)
+        {
+            return [];
+        }
+
+        var wire = new WireDot[dead.Length];
+        for (var i = 0; i < dead.Length; i++)
+        {
+            wire[i] = new WireDot(dead[i].Replica, dead[i].Counter);
+        }
+
+        return wire;
+    }
 
     /// <summary>
     /// Writes <paramref name="keys"/> into one block straight from the map's entries, in dot order: the order of keys in

@@ -64,14 +64,14 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     /// acknowledgement releases it, so deltas queued during one round trip leave together, and batches grow with the
     /// write rate instead of one message per write (a lost acknowledgement is covered by <see cref="Resend"/>).
     /// </summary>
-    public int SendNew(ulong to, int batchSize, long nowMs, Action<ulong, SyncMessage> send, bool holdWhileInFlight = false)
+    public int SendNew(ulong to, int batchSize, long nowMs, Action<ulong, SyncMessage> send, bool holdWhileInFlight = false, ulong[]? senderNeighbours = null)
     {
         if (holdWhileInFlight && _head < _sent && _items.Count - _sent < batchSize)
         {
             return 0;
         }
 
-        var count = SendRange(_sent, _items.Count, to, batchSize, send);
+        var count = SendRange(_sent, _items.Count, to, batchSize, send, senderNeighbours);
         if (count > 0)
         {
             _sent = _items.Count;
@@ -92,7 +92,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
     /// <paramref name="resendAfterMs"/>; the wait doubles (up to 32 times) while no acknowledgement comes, so a
     /// silent neighbour is not flooded.
     /// </summary>
-    public int Resend(ulong to, int batchSize, long nowMs, int resendAfterMs, Action<ulong, SyncMessage> send)
+    public int Resend(ulong to, int batchSize, long nowMs, int resendAfterMs, Action<ulong, SyncMessage> send, ulong[]? senderNeighbours = null)
     {
         if (_head == _sent || nowMs - LastSendMs < (long)resendAfterMs * _backoff)
         {
@@ -110,7 +110,7 @@ internal sealed class Outbox(ulong firstSeq, int limit)
 
         LastSendMs = nowMs;
         _backoff = Math.Min(_backoff * 2, 32);
-        return SendRange(_head, _sent, to, batchSize, send);
+        return SendRange(_head, _sent, to, batchSize, send, senderNeighbours);
     }
 
     /// <summary>
@@ -177,13 +177,13 @@ internal sealed class Outbox(ulong firstSeq, int limit)
         return dropped;
     }
 
-    private int SendRange(int from, int to, ulong peer, int batchSize, Action<ulong, SyncMessage> send)
+    private int SendRange(int from, int to, ulong peer, int batchSize, Action<ulong, SyncMessage> send, ulong[]? senderNeighbours)
     {
         var count = 0;
         for (var start = from; start < to; start += batchSize)
         {
             var length = Math.Min(batchSize, to - start);
-            send(peer, new DeltaBatch(_headSeq + (ulong)(start - _head), _items.GetRange(start, length).ToArray()));
+            send(peer, new DeltaBatch(_headSeq + (ulong)(start - _head), _items.GetRange(start, length).ToArray(), senderNeighbours));
             count += length;
         }
 

@@ -6,30 +6,37 @@ namespace Horde.Net.Crdt.Sync;
 /// </summary>
 public sealed partial class ReplicaCore<TKey, TValue>
 {
-    /// <summary>The sequence number each neighbour's next delta will get.</summary>
-    internal Dictionary<ulong, ulong> MarkOutboxes()
+    private readonly List<(ulong Peer, Outbox Outbox, ulong Next)> _marks = []; // scratch of MarkOutboxes, read by TrackSince
+
+    /// <summary>
+    /// Counts the acknowledgements that arrived and the neighbour changes: a write's waiter can only complete after it
+    /// moved, so the host need not look at its waiters otherwise.
+    /// </summary>
+    internal long AckVersion { get; private set; }
+
+    /// <summary>Notes the sequence number each neighbour's next delta will get, for the <see cref="TrackSince"/> that follows.</summary>
+    internal void MarkOutboxes()
     {
-        var marks = new Dictionary<ulong, ulong>(_outboxes.Count);
+        _marks.Clear();
         foreach (var (peer, outbox) in _outboxes)
         {
-            marks[peer] = outbox.NextSeq;
+            _marks.Add((peer, outbox, outbox.NextSeq));
         }
-
-        return marks;
     }
 
-    /// <summary>The deltas queued since <paramref name="marks"/>, per neighbour.</summary>
-    internal List<AckTracker> TrackSince(Dictionary<ulong, ulong> marks)
+    /// <summary>The deltas queued since the last <see cref="MarkOutboxes"/>, per neighbour.</summary>
+    internal List<AckTracker> TrackSince()
     {
-        var trackers = new List<AckTracker>();
-        foreach (var (peer, outbox) in _outboxes)
+        var trackers = new List<AckTracker>(_marks.Count);
+        foreach (var (peer, marked, from) in _marks)
         {
-            if (marks.TryGetValue(peer, out var from) && outbox.NextSeq > from)
+            if (_outboxes.TryGetValue(peer, out var outbox) && outbox == marked && outbox.NextSeq > from)
             {
                 trackers.Add(new AckTracker(peer, outbox, outbox.Generation, from, outbox.NextSeq - 1));
             }
         }
 
+        _marks.Clear();
         return trackers;
     }
 

@@ -6,6 +6,7 @@ namespace Horde.Net.Crdt.Sync;
 public sealed partial class ReplicaCore<TKey, TValue>
 {
     private readonly Dictionary<ulong, Outbox> _outboxes = [];
+    private ulong[] _neighbourIds = []; // what every DeltaBatch says the sender ships to (replaced, never changed)
 
     /// <summary>Key deltas queued or sent to neighbours and not yet acknowledged.</summary>
     public int OutstandingDeltas => _outboxes.Values.Sum(o => o.Outstanding);
@@ -43,14 +44,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// </summary>
     internal bool DeferFlush { get; set; }
 
-    private void Ship(KeyDelta<TKey, TValue> delta)
+    /// <summary>Queues a local change for every neighbour; <paramref name="encoded"/>: its key and its one entry's value, already encoded.</summary>
+    private void Ship(KeyDelta<TKey, TValue> delta, (byte[] Key, byte[] Value)? encoded = null)
     {
         if (_outboxes.Count == 0 && !_introductionsPending)
         {
             return;
         }
 
-        var wire = _codec.Encode(delta);
+        var wire = encoded is { } bytes && delta.Entries.Length == 1 ? _codec.Encode(delta, bytes.Key, bytes.Value) : _codec.Encode(delta);
         if (_introductionsPending)
         {
             _recent.AddLast((delta.Key, delta.Entries.Length > 0 ? delta.Entries[0].Dot : null, wire, _lastNowMs));
@@ -80,11 +82,15 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
-    private void Enqueue(WireKey delta, ulong? except)
+    /// <summary>
+    /// Queues <paramref name="delta"/> for every neighbour but <paramref name="except"/> (where it came from) and those
+    /// in <paramref name="shippedBySender"/> (the sender ships to them itself).
+    /// </summary>
+    private void Enqueue(WireKey delta, ulong? except, ulong[]? shippedBySender = null)
     {
         foreach (var (peer, outbox) in _outboxes)
         {
-            if (peer != except)
+            if (peer != except && (shippedBySender is null || Array.IndexOf(shippedBySender, peer) < 0))
             {
                 var dropped = outbox.Outstanding;
                 if (outbox.Add(delta))
@@ -104,10 +110,12 @@ public sealed partial class ReplicaCore<TKey, TValue>
         var (columns, decoded) = DecodeAll(batch.Keys, ranges: null, "delta"); // all or nothing: a refused batch changes no state
         for (var i = 0; i < decoded.Count; i++)
         {
-            // Forward only what was news here, so a delta floods the neighbour graph once and stops.
-            if (Apply(decoded[i], deadHere: null))
+            // Forward only what was news here, so a delta floods the neighbour graph once and stops; and not to the
+            // sender's own neighbours, which it ships to itself (each of them had it from the sender, or from whoever
+            // the sender had it from, back to the writer, which ships to all its neighbours).
+            if (Apply(decoded[i], deadHere: null) && HasOtherNeighbours(from, batch.SenderNeighbours))
             {
-                Enqueue(columns.ToWireKey(i), except: from);
+                Enqueue(columns.ToWireKey(i), except: from, batch.SenderNeighbours);
             }
         }
 
@@ -117,11 +125,26 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
     }
 
+    /// <summary>Whether a neighbour is left to forward to once the sender and the sender's own neighbours are left out.</summary>
+    private bool HasOtherNeighbours(ulong from, ulong[]? shippedBySender)
+    {
+        foreach (var peer in _outboxes.Keys)
+        {
+            if (peer != from && (shippedBySender is null || Array.IndexOf(shippedBySender, peer) < 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void OnDeltaAck(ulong from, DeltaAck ack)
     {
         if (_outboxes.TryGetValue(from, out var outbox))
         {
             _metrics.OutstandingDeltas.Add(-outbox.Acknowledge(ack.FirstSeq, ack.LastSeq));
+            AckVersion++;
         }
     }
 

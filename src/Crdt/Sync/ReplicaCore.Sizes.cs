@@ -13,16 +13,20 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// <summary>Keys per message: <see cref="ReplicaOptions.MaxSyncSize"/>, fewer when keys are large.</summary>
     internal int KeyBudget => (int)Math.Clamp(_options.MaxSyncBytes / Math.Max(_codec.MaxKeyBytes, 1), 1, _options.MaxSyncSize);
 
-    private void CheckSize(TKey key, TValue value)
+    private void CheckSize(TKey key, TValue value) => EncodeChecked(key, value);
+
+    /// <summary>Encodes a key and its value, refusing a pair that would not fit in a replica message.</summary>
+    private (byte[] Key, byte[] Value) EncodeChecked(TKey key, TValue value)
     {
-        var size = EntryCodec<TKey, TValue>.Size(
-            MessagePackSerializer.Serialize(key, _options.SerializerOptions).Length,
-            MessagePackSerializer.Serialize(value, _options.SerializerOptions).Length);
+        var (keyBytes, valueBytes) = (MessagePackSerializer.Serialize(key, _options.SerializerOptions), MessagePackSerializer.Serialize(value, _options.SerializerOptions));
+        var size = EntryCodec<TKey, TValue>.Size(keyBytes.Length, valueBytes.Length);
         if (size > _options.MaxSyncBytes)
         {
             throw new ArgumentException(
                 $"The key {key} with its value encodes to {size:N0} bytes; a replica message holds at most ReplicaOptions.MaxSyncBytes ({_options.MaxSyncBytes:N0}).",
                 nameof(value));
         }
+
+        return (keyBytes, valueBytes);
     }
 }

@@ -160,8 +160,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Put(TKey key, TValue value, long wallClockMs)
     {
         ThrowIfClosed();
-        CheckSize(key, value);
-        Ship(_map.Put(key, value, wallClockMs, _diffs));
+        var encoded = EncodeChecked(key, value); // once: what is checked is what ships
+        Ship(_map.Put(key, value, wallClockMs, _diffs), encoded);
         Publish(ChangeOrigin.Local);
     }
 
@@ -323,7 +323,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         Flush(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send);
+            Stats.KeysSent += outbox.Resend(peer, KeyBudget, nowMs, _options.ResendAfterMs, _send, _neighbourIds);
         }
 
         ExpireSessions(nowMs);
@@ -337,7 +337,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         _lastNowMs = nowMs;
         foreach (var (peer, outbox) in _outboxes)
         {
-            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush);
+            Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush, _neighbourIds);
         }
     }
 
@@ -358,6 +358,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         _lastNowMs = nowMs;
+        AckVersion++; // a neighbour gone no longer counts for a waiting write
         var added = false;
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
@@ -368,6 +369,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         _roundRobin = [.. _outboxes.Keys.Order()];
+        _neighbourIds = [.. _roundRobin];
         if (added)
         {
             Flush(nowMs);
@@ -451,11 +453,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
     /// handler can neither fail a write nor stop the replica.
     /// </summary>
     private void Raise(Action<IReadOnlyList<Diff<TKey, TValue>>> handler, Diff<TKey, TValue>[] diffs) =>
-        Subscribers.RaiseEach<IReadOnlyList<Diff<TKey, TValue>>>(handler, diffs, e =>
+        Subscribers.RaiseEach<IReadOnlyList<Diff<TKey, TValue>>>(handler, diffs, _handlerFailed ??= e =>
         {
             Stats.HandlerFailures++;
             _logger.LogError(e, "A Changed handler of replica {Replica:x16} threw; the change stands", ReplicaId);
         });
+
+    private Action<Exception>? _handlerFailed; // made once, not per change
 
     private void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_closed, this);
 

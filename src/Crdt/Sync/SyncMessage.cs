@@ -22,8 +22,17 @@ public abstract record SyncMessage;
 /// <summary>Deltas shipped as they happen; numbered per sender and receiver so the receiver can acknowledge them.</summary>
 /// <param name="FirstSeq">Sequence number of the first key delta; the rest follow contiguously.</param>
 /// <param name="Keys">Key-scoped deltas.</param>
+/// <param name="SenderNeighbours">
+/// The sender's neighbours when it sent the batch (null from a sender that does not say): the sender ships its news to
+/// each of them itself, so the receiver forwards what is news to it only to its other neighbours. In a full mesh that
+/// halves the traffic a write causes; a neighbour the sender's delta did not reach after all (its queue overflowed, the
+/// sender died) is covered by anti-entropy, as a lost forward is.
+/// </param>
 [MessagePackObject]
-public sealed record DeltaBatch([property: Key(0)] ulong FirstSeq, [property: Key(1), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys) : SyncMessage;
+public sealed record DeltaBatch(
+    [property: Key(0)] ulong FirstSeq,
+    [property: Key(1), MessagePackFormatter(typeof(WireKeysFormatter))] WireKeys Keys,
+    [property: Key(2)] ulong[]? SenderNeighbours = null) : SyncMessage;
 
 /// <summary>Acknowledges the deltas numbered <paramref name="FirstSeq"/> to <paramref name="LastSeq"/>.</summary>
 /// <param name="FirstSeq">First acknowledged sequence number.</param>

@@ -35,11 +35,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
-        _nextRoundMs = nowMs + _options.SyncIntervalMs;
+        ScheduleNextRound(nowMs);
         var fanout = Math.Min(_options.AntiEntropyFanout, _roundRobin.Length);
-        for (var i = 0; i < fanout; i++)
+        var taken = 0;
+        for (var tried = 0; tried < _roundRobin.Length && taken < fanout; tried++)
         {
             var peer = _roundRobin[_roundRobinNext++ % _roundRobin.Length];
+            if (ProbedByPeer(peer, nowMs))
+            {
+                continue; // known equal, and the peer's rounds cover the pair (ReplicaCore.Pacing.cs)
+            }
+
+            taken++;
             if (!Busy(peer, nowMs) && !RepairingWithAnother(peer, nowMs))
             {
                 StartRound(peer);
@@ -96,6 +103,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
         if (root.Root == _map.Tree.Root)
         {
             MarkSynced(nowMs);
+            NoteEqualRoot(from, root.Root, nowMs);
+        }
+        else
+        {
+            NoteActivity(nowMs);
         }
 
         if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
@@ -136,6 +148,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             throw new InvalidDataException("Malformed tree level.");
         }
 
+        NoteActivity(nowMs);
         if (RepairedByAnother(from, nowMs))
         {
             // One repair into this replica at a time, as in OnTreeRoot: a fresh replica that opened rounds with two

@@ -75,8 +75,8 @@ public static class IdleScenario
         Log(string.Create(CultureInfo.InvariantCulture, $"{count} nodes: warmed up for {sw.Elapsed.TotalSeconds:F0} s ({compiled:N0} methods compiled, none in the last {(sw.Elapsed - quietSince).TotalSeconds:F0} s)"));
     }
 
-    private static readonly TimeSpan JitQuiet = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan JitQuiet = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(180);
 
     private static async Task<(double PercentOfCore, double BytesPerSecond)> MeasureAsync(List<HordeCrdtNode> nodes, TimeSpan window)
     {

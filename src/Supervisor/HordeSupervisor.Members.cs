@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Horde.Net.Cluster;
 using Horde.Net.Crdt;
 
@@ -71,9 +72,33 @@ public sealed partial class HordeSupervisor
         return record.Status == MemberStatus.Leaving || _node.IsLeaving(node) ? MemberStatus.Leaving : MemberStatus.Alive;
     }
 
-    /// <summary>Whether the run that owns a child is over (not this node's run, and not connected as that run).</summary>
-    private bool IsGone(NodeName owner, ulong incarnation) =>
-        owner == _node.Name ? incarnation != _node.Incarnation : _node.ConnectedIncarnation(owner) != incarnation;
+    // Node runs whose connection dropped without a goodbye or a heartbeat timeout, and when: a connection reset (a
+    // dial race, a proxy) is often back within moments, and restarting the run's children meanwhile would run them
+    // twice, the copies without their state. A killed process drops its connections too; its children wait the grace.
+    private readonly ConcurrentDictionary<(NodeName Node, ulong Incarnation), long> _dropped = new();
+
+    /// <summary>How long a dropped run keeps its children: the registry's grace for its names (the failure threshold).</summary>
+    private TimeSpan DropGrace => _registry.Options.NodeDownGrace ?? _node.Options.FailureThreshold;
+
+    /// <summary>
+    /// Whether the run that owns a child is over: not this node's run, not connected as that run, and not a run whose
+    /// connection only dropped less than <see cref="DropGrace"/> ago (connected again as another run, it is over at once).
+    /// </summary>
+    private bool IsGone(NodeName owner, ulong incarnation)
+    {
+        if (owner == _node.Name)
+            return incarnation != _node.Incarnation;
+        var connected = _node.ConnectedIncarnation(owner);
+        if (connected == incarnation)
+            return false;
+        if (connected is null && _dropped.TryGetValue((owner, incarnation), out var at))
+        {
+            if (Environment.TickCount64 - at < (long)DropGrace.TotalMilliseconds)
+                return false;
+            _dropped.TryRemove((owner, incarnation), out _);
+        }
+        return true;
+    }
 
     private static string Describe(IReadOnlyList<SupervisorMember> members) =>
         members.Count == 0 ? "no members" : string.Join(", ", members.Select(m => $"{m.Node}: {m.Status}"));

@@ -12,7 +12,12 @@ public sealed partial class HordeSupervisor
     private int _passRequested;
     private bool _quorumLost;
 
-    private void OnNodeDown(object? sender, NodeDown down) => RequestPass();
+    private void OnNodeDown(object? sender, NodeDown down)
+    {
+        if (down.Reason == NodeDownReason.ConnectionLost)
+            _dropped[(down.Node, down.Incarnation)] = Environment.TickCount64;
+        RequestPass();
+    }
 
     private int _rebalancing;
 

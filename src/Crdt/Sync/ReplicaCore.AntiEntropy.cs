@@ -105,7 +105,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             MarkSynced(nowMs);
             NoteEqualRoot(from, root.Root, nowMs);
-            AnswerEqualRoot(from, nowMs);
         }
         else
         {

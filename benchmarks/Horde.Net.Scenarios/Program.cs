@@ -9,7 +9,7 @@ using Horde.Net.Scenarios.Remote;
 //   registry [--names 10000] [--calls 5000] [--lookup-seconds 2] [--in-flight 1000] [--rounds 2]
 //   supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery]
 //              (starts one by one and batched, graceful leave, recovery after a cut)
-//   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without; the warm-up is a minimum, it goes on until the JIT is quiet)
+//   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
 var options = new CommandLine(args);

@@ -51,19 +51,6 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         _logger = node.LoggerFactory.CreateLogger<NodeTransport>();
         Proof = new CookieProof(node.Options.Cookie!);
         Codec = new EnvelopeCodec(node.Options.MessageTypes, new WireOptions(Wire.Options, node));
-        // One timer for every connection of the node: an idle node wakes twice per heartbeat interval, not twice per
-        // connection (at 20 nodes, 19 connections each, that was most of the timer wake-ups of an idle cluster).
-        var half = node.Options.HeartbeatInterval / 2;
-        _heartbeat = new Timer(static state => ((NodeTransport)state!).Beat(), this, half, half);
-    }
-
-    private readonly Timer _heartbeat;
-
-    private void Beat()
-    {
-        var now = Environment.TickCount64;
-        foreach (var connection in _connections.Values)
-            connection.Beat(now);
     }
 
     public CookieProof Proof { get; }
@@ -281,7 +268,6 @@ internal sealed partial class NodeTransport : IAsyncDisposable
         foreach (var connection in closing)
             connection.Close(NodeDownReason.Disconnected, "node stopping", graceful: true);
         await Task.WhenAll(closing.Select(c => c.Completion)).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
-        await _heartbeat.DisposeAsync();
         if (_server is not null)
         {
             // Every connection was closed above; whatever handshake is still under way is cut off, not waited for

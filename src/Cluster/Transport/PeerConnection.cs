@@ -11,7 +11,7 @@ namespace Horde.Net.Cluster.Transport;
 
 /// <summary>
 /// One authenticated stream to a peer node. A writer loop drains the outbox into batches; a reader loop delivers what
-/// arrives; the node's heartbeat timer (<see cref="Beat"/>) keeps an idle stream alive and declares the peer down when it falls silent. It also keeps
+/// arrives; a heartbeat loop keeps an idle stream alive and declares the peer down when it falls silent. It also keeps
 /// what must be undone when the stream goes: calls waiting for replies, links and monitors that cross it.
 /// </summary>
 internal sealed partial class PeerConnection : IReplySink
@@ -85,7 +85,8 @@ internal sealed partial class PeerConnection : IReplySink
     {
         var reading = Task.Run(ReadLoopAsync);
         var writing = Task.Run(WriteLoopAsync);
-        await Task.WhenAny(reading, writing);
+        var beating = Task.Run(HeartbeatLoopAsync);
+        await Task.WhenAny(reading, writing, beating);
         Close(NodeDownReason.ConnectionLost, _closeReason ?? "connection ended");
         try
         {
@@ -99,7 +100,7 @@ internal sealed partial class PeerConnection : IReplySink
             // The writer's own failure was already the close reason, or the peer was slow: tear down anyway.
         }
         await _closing.CancelAsync();
-        await reading.ContinueWith(static _ => { }, TaskScheduler.Default);
+        await Task.WhenAll(reading, beating).ContinueWith(static _ => { }, TaskScheduler.Default);
         _resources?.Dispose();
         CleanUp();
         _transport.OnClosed(this, _closeKind, _closeReason!);
@@ -259,29 +260,33 @@ internal sealed partial class PeerConnection : IReplySink
         }
     }
 
-    /// <summary>
-    /// The heartbeat check, run by the node's one heartbeat timer (<see cref="NodeTransport"/>) every half heartbeat
-    /// interval for every connection, rather than a timer per connection: declares the peer down when it fell silent,
-    /// and sends a heartbeat only when nothing else went to the peer for a heartbeat interval.
-    /// </summary>
-    public void Beat(long now)
+    private async Task HeartbeatLoopAsync()
     {
-        if (IsClosed)
-            return;
         var options = _node.Options;
-        var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceived));
-        if (silent > options.FailureThreshold)
+        using var timer = new PeriodicTimer(options.HeartbeatInterval / 2);
+        try
         {
-            TransportLog.HeartbeatTimeout(_logger, Peer, silent.TotalMilliseconds);
-            Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent.TotalMilliseconds:0} ms");
-            return;
+            while (await timer.WaitForNextTickAsync(_closing.Token))
+            {
+                var now = Environment.TickCount64;
+                var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceived));
+                if (silent > options.FailureThreshold)
+                {
+                    TransportLog.HeartbeatTimeout(_logger, Peer, silent.TotalMilliseconds);
+                    Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent.TotalMilliseconds:0} ms");
+                    return;
+                }
+                if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)
+                {
+                    _heartbeatDue = true;
+                    _outbox.Writer.TryWrite(default); // wakes an idle writer; a busy one sees the flag before its next batch
+                }
+                SweepAnsweredCalls();
+            }
         }
-        if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)
+        catch (OperationCanceledException)
         {
-            _heartbeatDue = true;
-            _outbox.Writer.TryWrite(default); // wakes an idle writer; a busy one sees the flag before its next batch
         }
-        SweepAnsweredCalls();
     }
 
     /// <summary>Calls that timed out locally leave their entry behind; drop those so the table does not grow.</summary>

@@ -35,18 +35,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
-        ScheduleNextRound(nowMs);
+        _nextRoundMs = nowMs + _options.SyncIntervalMs;
         var fanout = Math.Min(_options.AntiEntropyFanout, _roundRobin.Length);
-        var taken = 0;
-        for (var tried = 0; tried < _roundRobin.Length && taken < fanout; tried++)
+        for (var i = 0; i < fanout; i++)
         {
             var peer = _roundRobin[_roundRobinNext++ % _roundRobin.Length];
-            if (ProbedByPeer(peer, nowMs))
-            {
-                continue; // known equal, and the peer's rounds cover the pair (ReplicaCore.Pacing.cs)
-            }
-
-            taken++;
             if (!Busy(peer, nowMs) && !RepairingWithAnother(peer, nowMs))
             {
                 StartRound(peer);
@@ -86,7 +79,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
             if (nowMs - session.LastActivityMs > _options.SessionTimeoutMs)
             {
                 _sessions.Remove(peer);
-                NoteActivity(nowMs); // the repair did not finish: start over at the base pace
             }
         }
 
@@ -104,11 +96,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         if (root.Root == _map.Tree.Root)
         {
             MarkSynced(nowMs);
-            NoteEqualRoot(from, root.Root, nowMs);
-        }
-        else
-        {
-            NoteActivity(nowMs);
         }
 
         if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
@@ -149,7 +136,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
             throw new InvalidDataException("Malformed tree level.");
         }
 
-        NoteActivity(nowMs);
         if (RepairedByAnother(from, nowMs))
         {
             // One repair into this replica at a time, as in OnTreeRoot: a fresh replica that opened rounds with two
@@ -313,7 +299,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnRangePush(ulong from, RangePush push, long nowMs)
     {
-        NoteActivity(nowMs); // a repair under way: a round to finish it must not wait for a backed-off interval
         var ranges = Require(push.Ranges, "ranges");
         foreach (var range in ranges)
         {
@@ -400,7 +385,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnRangeReply(ulong from, RangeReply reply, long nowMs)
     {
-        NoteActivity(nowMs); // as in OnRangePush: a session left to "a later round" gets one within the base interval
         if (!_sessions.TryGetValue(from, out var session) || !session.InFlight.Remove(reply.Session, out var sent))
         {
             return; // stale: the session was abandoned or replaced

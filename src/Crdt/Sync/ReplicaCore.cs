@@ -290,7 +290,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             CountDriftRefusals(from, refusalsBefore);
             Publish(ChangeOrigin.Neighbour);
-            NoteRootChange(nowMs);
             if (!DeferFlush)
             {
                 Flush(nowMs);
@@ -336,7 +335,6 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Flush(long nowMs)
     {
         _lastNowMs = nowMs;
-        NoteRootChange(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
             Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush, _neighbourIds);
@@ -344,23 +342,19 @@ public sealed partial class ReplicaCore<TKey, TValue>
     }
 
     /// <summary>
-    /// Replaces the neighbour set. New neighbours get an anti-entropy round at the next tick if this replica holds
-    /// anything (that is how a fresh replica catches up: its neighbours send it theirs); dropped ones lose their queued
-    /// deltas.
+    /// Replaces the neighbour set. New neighbours get an anti-entropy round at the next tick (that is how a fresh
+    /// replica catches up); dropped ones lose their queued deltas.
     /// </summary>
     public void SetNeighbours(IEnumerable<ulong> neighbours, long nowMs)
     {
         ThrowIfClosed();
         ArgumentNullException.ThrowIfNull(neighbours);
         var wanted = neighbours.Where(n => n != ReplicaId).ToHashSet();
-        var changed = false;
         foreach (var gone in _outboxes.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
             _metrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
             _outboxes.Remove(gone);
             _sessions.Remove(gone);
-            _equalRootHeard.Remove(gone);
-            changed = true;
         }
 
         _lastNowMs = nowMs;
@@ -369,22 +363,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
             // Sequence numbers start from the clock so acks meant for an earlier incarnation cannot match.
-            // A round owed at once to a new neighbour, unless this replica holds nothing (root 0): then the neighbour's
-            // own introduction round finds whatever it has that this one lacks, and deaths this one knows of travel back
-            // in that repair's replies. Introducing N replicas to each other used to cost N × (N − 1) roots in one burst,
-            // which the first write queued behind (~200 ms at 20 nodes); the periodic rounds still follow.
-            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = _map.Tree.Root != 0 };
+            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
             SeedRecent(outbox, nowMs);
             added = true;
         }
 
         _roundRobin = [.. _outboxes.Keys.Order()];
         _neighbourIds = [.. _roundRobin];
-        if (added || changed)
-        {
-            NoteActivity(nowMs); // a new neighbour may differ; a smaller cycle changes the pace
-        }
-
         if (added)
         {
             Flush(nowMs);

@@ -44,8 +44,8 @@ public sealed class HordeSupervisorOptions
     /// <summary>How many times a start may be forwarded between members before it is refused. 3 by default.</summary>
     public int MaxHops { get; set; } = 3;
 
-    /// <summary>How many children hand off at once while the node drains. 256 by default.</summary>
-    public int HandoffConcurrency { get; set; } = 256;
+    /// <summary>How many children hand off at once while the node drains. 64 by default.</summary>
+    public int HandoffConcurrency { get; set; } = 64;
 
     /// <summary>How long a child may take to finish its current message when it is suspended for a move. 5 s by default.</summary>
     public TimeSpan SuspendTimeout { get; set; } = TimeSpan.FromSeconds(5);

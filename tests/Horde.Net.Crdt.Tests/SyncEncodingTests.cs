@@ -61,7 +61,7 @@ public class SyncEncodingTests
                     Assert.True(
                         inner is InvalidDataException or MessagePackSerializationException or EndOfStreamException or OverflowException
                             or InvalidOperationException, // MessagePack's own "invalid union data"
-                        $"unexpected {inner.GetType().Name}: {inner.Message}");
+                        $"unexpected {inner.GetType().Name}: {inner.Message} {inner.StackTrace}");
                 }
             }
         }, iter: 5_000);

@@ -10,12 +10,7 @@ public sealed class HostingTests
     [Fact]
     public async Task AddSupervisor_starts_with_the_host_resolves_three_ways_and_builds_children_from_the_services()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["Horde:Name"] = TestCluster.Options("hosted").Name.ToString();
-        builder.Configuration["Horde:Cookie"] = TestCluster.Cookie;
-        builder.AddHorde(horde => horde.AddSupervisor("orders", o => o.AddChildType<Counter>()));
-        using var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        using var host = await StartHostAsync("hosted");
         try
         {
             var supervisor = host.Services.GetRequiredService<IHordeSupervisors>().Get("orders");
@@ -36,12 +31,7 @@ public sealed class HostingTests
     [Fact]
     public async Task The_dashboard_source_forgets_a_terminated_child()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["Horde:Name"] = TestCluster.Options("dashboard-source").Name.ToString();
-        builder.Configuration["Horde:Cookie"] = TestCluster.Cookie;
-        builder.AddHorde(horde => horde.AddSupervisor("orders", o => o.AddChildType<Counter>()));
-        using var host = builder.Build();
-        await host.StartAsync(TestContext.Current.CancellationToken);
+        using var host = await StartHostAsync("dashboard-source");
         try
         {
             var supervisor = host.Services.GetRequiredService<IHordeSupervisors>().Get("orders");
@@ -61,5 +51,17 @@ public sealed class HostingTests
         {
             await host.StopAsync(TestContext.Current.CancellationToken);
         }
+    }
+
+    /// <summary>A started host whose node runs the supervisor "orders" with Counter children.</summary>
+    private static async Task<IHost> StartHostAsync(string name)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Horde:Name"] = TestCluster.Options(name).Name.ToString();
+        builder.Configuration["Horde:Cookie"] = TestCluster.Cookie;
+        builder.AddHorde(horde => horde.AddSupervisor("orders", o => o.AddChildType<Counter>()));
+        var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        return host;
     }
 }

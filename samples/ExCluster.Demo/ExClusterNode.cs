@@ -40,6 +40,18 @@ public sealed class ExClusterNode : IAsyncDisposable
     /// <summary>Everything it printed so far.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>Its warning and error log entries (the console logger's level line and the message under it), to explain a failed check.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var lines = _output.ToArray();
+            return [.. lines.Select((line, i) => (line, i))
+                .Where(l => l.line.StartsWith("warn:", StringComparison.Ordinal) || l.line.StartsWith("fail:", StringComparison.Ordinal) || l.line.StartsWith("crit:", StringComparison.Ordinal))
+                .Select(l => l.i + 1 < lines.Length ? $"{l.line} {lines[l.i + 1].Trim()}" : l.line)];
+        }
+    }
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts a node named <paramref name="name"/> that knows <paramref name="peers"/>; <paramref name="settings"/> become environment variables.</summary>

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace ExCluster.Demo;
 
 /// <summary>What replacing one node came to.</summary>
-public sealed record Replacement(string Old, string New, StopSignal Signal, int ExitCode, TimeSpan Stopped, TimeSpan Ready, DateTime SignalledAt);
+/// <summary>One node replaced: by which signal, how long it took, and what the old process logged as warnings or errors.</summary>
+public sealed record Replacement(string Old, string New, StopSignal Signal, int ExitCode, TimeSpan Stopped, TimeSpan Ready, DateTime SignalledAt, IReadOnlyList<string> OldWarnings);
 
 /// <summary>
 /// ExCluster nodes on loopback, each its own OS process, and the HTTP endpoints a load balancer would send requests to:
@@ -77,6 +78,7 @@ public sealed class LocalCluster : IAsyncDisposable
         old.Stop(signal);
         var exitCode = await old.WaitForExitAsync(timeout);
         var stopped = clock.Elapsed;
+        var warnings = old.Warnings;
         await old.DisposeAsync();
 
         var name = sameName ? old.Name : NewName();
@@ -87,7 +89,7 @@ public sealed class LocalCluster : IAsyncDisposable
             _nodes[slot] = next;
         await Task.WhenAll(others.Select(n => WaitUntilAsync(() => n.SeesAsync(members), timeout, $"{n.Name} sees {name}")));
         UpdateServing();
-        return new Replacement(old.Name, name, signal, exitCode, stopped, clock.Elapsed - stopped, signalledAt);
+        return new Replacement(old.Name, name, signal, exitCode, stopped, clock.Elapsed - stopped, signalledAt, warnings);
     }
 
     /// <summary>Node processes that exited before they were ready and were started again, each with why.</summary>

@@ -15,7 +15,8 @@ public sealed partial class HordeSupervisor
 
     private async Task DrainAsync(CancellationToken deadline)
     {
-        _leaving = true;
+        lock (_quorumGate)
+            _leaving = true; // from here the quorum check leaves the children to this drain
         await MarkSelfAsync(MemberStatus.Leaving);
         var children = _local.Values.Where(c => !c.Released).ToList();
         if (children.Count == 0)

@@ -9,6 +9,7 @@ namespace Horde.Net.Supervisor;
 // instance, write checkpoints, and stop local children while the quorum is lost.
 public sealed partial class HordeSupervisor
 {
+    private readonly Lock _quorumGate = new();
     private int _passRequested;
     private bool _quorumLost;
 
@@ -61,22 +62,30 @@ public sealed partial class HordeSupervisor
 
     private void CheckQuorum()
     {
-        var quorum = HasQuorum;
-        if (quorum == !_quorumLost)
-            return;
-        _quorumLost = !quorum;
-        if (quorum)
+        // A leaving node counts itself out of the quorum; stopping its children then would race the drain that parks
+        // or hands them off. So the check is void once this node leaves (read after the quorum, which may already
+        // have seen it leave), and under the gate a drain cannot begin between the check and the stops.
+        lock (_quorumGate)
         {
-            SupervisorLog.QuorumRegained(_logger, Name, _node.Name);
-            RequestPass();
-            return;
-        }
-        SupervisorLog.QuorumLost(_logger, Name, _node.Name, Describe(Members), _local.Count);
-        foreach (var child in _local.Values)
-        {
-            child.Released = true;
-            _ = _registry.UnregisterAsync(child.Spec.Id, child.Pid);
-            _ = _node.StopProcessAsync(child.Pid, ExitReason.ShutdownWith("quorum_lost"), child.Spec.ShutdownTimeout);
+            var quorum = HasQuorum;
+            if (!TakesChildren)
+                return;
+            if (quorum == !_quorumLost)
+                return;
+            _quorumLost = !quorum;
+            if (quorum)
+            {
+                SupervisorLog.QuorumRegained(_logger, Name, _node.Name);
+                RequestPass();
+                return;
+            }
+            SupervisorLog.QuorumLost(_logger, Name, _node.Name, Describe(Members), _local.Count);
+            foreach (var child in _local.Values)
+            {
+                child.Released = true;
+                _ = _registry.UnregisterAsync(child.Spec.Id, child.Pid);
+                _ = _node.StopProcessAsync(child.Pid, ExitReason.ShutdownWith("quorum_lost"), child.Spec.ShutdownTimeout);
+            }
         }
     }
 

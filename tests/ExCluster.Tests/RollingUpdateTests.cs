@@ -26,7 +26,7 @@ public sealed class RollingUpdateTests
 
         Assert.Equal(0, term.ExitCode);
         Assert.True(afterTerm.Moved > 0, "no order moved: the replaced node ran none");
-        Assert.True(afterTerm.Exact, $"SIGTERM roll was not exact: {afterTerm with { Problems = [], Failures = [] }}{Environment.NewLine}{string.Join(Environment.NewLine, afterTerm.Problems.Concat(afterTerm.Failures))}");
+        Assert.True(afterTerm.Exact, $"SIGTERM roll was not exact: {afterTerm with { Problems = [], Failures = [] }}{Environment.NewLine}{string.Join(Environment.NewLine, afterTerm.Problems.Concat(afterTerm.Failures))}{Environment.NewLine}The replaced node logged:{Environment.NewLine}{string.Join(Environment.NewLine, term.OldWarnings.TakeLast(40))}{Environment.NewLine}The other nodes logged:{Environment.NewLine}{string.Join(Environment.NewLine, cluster.Nodes.SelectMany(n => n.Warnings.TakeLast(20).Select(w => $"{n.Name}: {w}")))}");
 
         // The guarantee under test: an append acknowledged longer than the loss window before a kill survives it.
         var settled = DateTime.UtcNow;

@@ -11,7 +11,7 @@ public sealed class NodeKillTests
         await using var cluster = await RegistryCluster.StartAsync(2);
         await using var victim = await NodeProcess.StartAsync("victim", TestCluster.Cookie, "--registry", RegistryCluster.Name, "5");
         foreach (var node in cluster.Nodes.Nodes)
-            Assert.True(await node.ConnectAsync(victim.Name));
+            await TestCluster.ConnectAsync(node, victim.Name);
         await Eventually.TrueAsync(() => cluster.Registries.All(r => r.Count == 5 && r.WhereIs("victim/4") is not null),
             "the victim's five names reach both nodes", TimeSpan.FromSeconds(15));
         var survivor = await cluster.SpawnAsync(0);

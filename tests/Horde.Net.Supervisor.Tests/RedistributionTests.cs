@@ -16,8 +16,8 @@ public sealed class RedistributionTests
 
         await using var joining = await TestCluster.StartNodeAsync("n2", o => o.MessageTypes.AddSupervisor());
         var newcomer = await HordeSupervisor.StartAsync(joining, SupervisorCluster.Name, SupervisorCluster.Options(o => o.Redistribution = Redistribution.Active));
-        Assert.True(await joining.ConnectAsync(cluster.Nodes[0].Name));
-        Assert.True(await joining.ConnectAsync(cluster.Nodes[1].Name));
+        await TestCluster.ConnectAsync(joining, cluster.Nodes[0].Name);
+        await TestCluster.ConnectAsync(joining, cluster.Nodes[1].Name);
         var all = cluster.Supervisors.Append(newcomer).ToList();
         var ring = new HashRing(all.Select(s => s.Node.Name));
         var moving = ids.Where(id => ring.Owner(id) == joining.Name).ToHashSet();

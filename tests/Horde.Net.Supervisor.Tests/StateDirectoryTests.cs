@@ -5,7 +5,7 @@ public sealed class StateDirectoryTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("horde-supervisor-").FullName;
 
-    [Fact(Skip = "Open: passed alone and in the suite on a quiet machine; in one fresh-clone CI run under parallel load the first child restarted with state 0 instead of its parked 1 (not diagnosed: a park not yet in the final snapshot, or a child that fell to crash recovery).")]
+    [Fact]
     public async Task The_last_node_parks_its_children_on_disk_and_a_node_started_again_on_that_directory_restarts_them_with_their_state()
     {
         var options = TestCluster.Options("last");
@@ -33,7 +33,10 @@ public sealed class StateDirectoryTests : IDisposable
         await Eventually.TrueAsync(() => successor.LocalChildren().Count == expected.Count,
             $"the {expected.Count} children of the earlier run restart here", TimeSpan.FromSeconds(15));
         foreach (var (id, state) in expected)
-            Assert.Equal(state, await successor.Child<Counter>(id).CallAsync<int>(new Get()));
+        {
+            var got = await successor.Child<Counter>(id).CallAsync<int>(new Get());
+            Assert.True(state == got, $"{id} restarted with state {got}, not its parked {state}. What the nodes logged:{Environment.NewLine}{string.Join(Environment.NewLine, TestLogging.Factory.Lines.Where(l => l.Contains(options.Name.ToString(), StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)))}");
+        }
     }
 
     [Fact]

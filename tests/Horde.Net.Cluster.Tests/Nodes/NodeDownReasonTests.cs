@@ -21,7 +21,7 @@ public sealed class NodeDownReasonTests
     {
         await using var observer = await TestCluster.StartNodeAsync("observer");
         await using var victim = await NodeProcess.StartAsync("victim");
-        Assert.True(await observer.ConnectAsync(victim.Name));
+        await TestCluster.ConnectAsync(observer, victim.Name);
         var watch = await Probe.WatchNodesAsync(observer);
         victim.Kill();
         var down = await watch.ExpectAsync<NodeDown>(TimeSpan.FromSeconds(10));
@@ -46,7 +46,7 @@ public sealed class NodeDownReasonTests
     {
         await using var stays = await TestCluster.StartNodeAsync("stays");
         await using var first = await TestCluster.StartNodeAsync("restarts");
-        Assert.True(await stays.ConnectAsync(first.Name));
+        await TestCluster.ConnectAsync(stays, first.Name);
         var watch = await Probe.WatchNodesAsync(stays);
 
         // The same name, a later run; it listens elsewhere because the first run still holds the port.
@@ -55,7 +55,7 @@ public sealed class NodeDownReasonTests
             o.Name = first.Name;
             o.ListenPort = TestCluster.FreePort();
         });
-        Assert.True(await second.ConnectAsync(stays.Name));
+        await TestCluster.ConnectAsync(second, stays.Name);
 
         // The new run is up at once; the old run's stream is torn down meanwhile, so the two may come in either order.
         object[] seen = [await watch.ExpectAsync<object>(), await watch.ExpectAsync<object>()];

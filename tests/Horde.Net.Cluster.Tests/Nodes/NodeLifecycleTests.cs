@@ -54,7 +54,7 @@ public sealed class NodeLifecycleTests
     {
         await using var stays = await TestCluster.StartNodeAsync("stays");
         var leaves = await TestCluster.StartNodeAsync("leaves", o => o.DrainTimeout = TimeSpan.FromMilliseconds(300));
-        Assert.True(await stays.ConnectAsync(leaves.Name));
+        await TestCluster.ConnectAsync(stays, leaves.Name);
         var watch = await Probe.WatchNodesAsync(stays);
         var terminated = new TaskCompletionSource<ExitReason>(TaskCreationOptions.RunContinuationsAsynchronously);
         await leaves.StartAsync(() => new Counter(trapExits: true, terminated: r => terminated.TrySetResult(r)));
@@ -138,7 +138,7 @@ public sealed class NodeLifecycleTests
             done.TrySetResult();
         };
 
-        Assert.True(await observer.ConnectAsync(other.Name));
+        await TestCluster.ConnectAsync(observer, other.Name);
         var counter = await other.StartAsync(() => new Counter(start: 1));
         Assert.Equal(1, await observer.Resolve(counter).CallAsync<int>(new Get()));
         await other.StopAsync(TestContext.Current.CancellationToken);

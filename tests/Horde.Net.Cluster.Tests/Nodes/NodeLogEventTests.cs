@@ -8,7 +8,7 @@ public sealed class NodeLogEventTests
     {
         await using var watcher = await TestCluster.StartNodeAsync("log-watcher");
         var leaver = await TestCluster.StartNodeAsync("log-leaver");
-        Assert.True(await watcher.ConnectAsync(leaver.Name));
+        await TestCluster.ConnectAsync(watcher, leaver.Name);
         await Eventually.TrueAsync(() => TestLogging.Factory.Has(1001, $"Connected to node {leaver.Name}"), "event 1001 (node up) on the watcher");
 
         await leaver.DisposeAsync();

@@ -14,7 +14,7 @@ public sealed class NodeMetricsTests
         await using var a = new Node(TestCluster.Options("metered"), TestLogging.Factory, factory);
         await a.ListenAsync();
         await using var b = await TestCluster.StartNodeAsync("peer");
-        Assert.True(await a.ConnectAsync(b.Name));
+        await TestCluster.ConnectAsync(a, b.Name);
         var counter = await b.StartAsync(() => new Counter());
         var remote = a.Resolve(counter);
 
@@ -41,7 +41,7 @@ public sealed class NodeMetricsTests
         await using var a = new Node(TestCluster.Options("beating"), TestLogging.Factory, factory);
         await a.ListenAsync();
         await using var b = await TestCluster.StartNodeAsync("beat-peer");
-        Assert.True(await a.ConnectAsync(b.Name));
+        await TestCluster.ConnectAsync(a, b.Name);
 
         // Heartbeats go every 200 ms on an idle test connection; a round trip needs one each way after the first.
         var tags = new[] { ("node", (object)a.Name.ToString()), ("peer", (object)b.Name.ToString()) };

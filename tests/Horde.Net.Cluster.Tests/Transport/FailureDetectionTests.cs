@@ -8,7 +8,7 @@ public sealed class FailureDetectionTests
     {
         await using var observer = await TestCluster.StartNodeAsync("observer");
         await using var victim = await NodeProcess.StartAsync("victim");
-        Assert.True(await observer.ConnectAsync(victim.Name));
+        await TestCluster.ConnectAsync(observer, victim.Name);
         var echo = await observer.WhereIsAsync(victim.Name, "echo");
         Assert.NotNull(echo);
         Assert.Equal("ping", await echo.CallAsync<string>("ping"));
@@ -47,7 +47,7 @@ public sealed class FailureDetectionTests
             $"reasons: {string.Join(" | ", downs.Select(d => $"{d.Reason} ({d.Detail})"))}");
 
         TestCluster.Heal(cluster[0], cluster[1]);
-        Assert.True(await cluster[0].ConnectAsync(cluster[1].Name));
+        await TestCluster.ConnectAsync(cluster[0], cluster[1].Name);
         Assert.Equal(cluster[1].Name, (await probe.ExpectAsync<NodeUp>()).Node);
     }
 
@@ -71,7 +71,7 @@ public sealed class FailureDetectionTests
         Action<NodeOptions> slowDetector = o => o.FailureThreshold = TimeSpan.FromSeconds(30);
         await using var stays = await TestCluster.StartNodeAsync("stays", slowDetector);
         var leaves = await TestCluster.StartNodeAsync("leaves", slowDetector);
-        Assert.True(await stays.ConnectAsync(leaves.Name));
+        await TestCluster.ConnectAsync(stays, leaves.Name);
         var probe = await Probe.StartAsync(stays);
         stays.MonitorNodes(probe.Self);
 
@@ -104,7 +104,7 @@ public sealed class FailureDetectionTests
         var first = new Node(options, TestLogging.Factory);
         await first.ListenAsync();
         var oldPid = await first.StartAsync(() => new Counter());
-        Assert.True(await stays.ConnectAsync(first.Name));
+        await TestCluster.ConnectAsync(stays, first.Name);
         var old = stays.Resolve(oldPid);
         await first.DisposeAsync();
         await Eventually.TrueAsync(() => !stays.ConnectedNodes.Contains(first.Name), "the first run is seen leaving");
@@ -114,7 +114,7 @@ public sealed class FailureDetectionTests
         await using var second = new Node(again, TestLogging.Factory);
         await second.ListenAsync();
         await second.StartAsync(() => new Counter()); // same serial as the old pid
-        Assert.True(await stays.ConnectAsync(second.Name));
+        await TestCluster.ConnectAsync(stays, second.Name);
         var error = await Assert.ThrowsAsync<ProcessExitedException>(async () => await old.CallAsync<int>(new Get()));
         Assert.Equal(ExitReason.NoProc, error.Reason);
     }

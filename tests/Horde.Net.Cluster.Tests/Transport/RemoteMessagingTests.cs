@@ -147,7 +147,7 @@ public sealed class RemoteMessagingTests : IAsyncLifetime
         await _cluster[0].DisconnectAsync(_cluster[2].Name);
         var down = await probe.ExpectAsync<NodeDown>();
         Assert.Equal(_cluster[2].Name, down.Node);
-        Assert.True(await _cluster[0].ConnectAsync(_cluster[2].Name));
+        await TestCluster.ConnectAsync(_cluster[0], _cluster[2].Name);
         Assert.Equal(_cluster[2].Name, (await probe.ExpectAsync<NodeUp>()).Node);
     }
 

@@ -20,7 +20,7 @@ public sealed class TlsTests
     {
         await using var a = await TestCluster.StartNodeAsync("tls-a", UseTls);
         await using var b = await TestCluster.StartNodeAsync("tls-b", UseTls);
-        Assert.True(await a.ConnectAsync(b.Name));
+        await TestCluster.ConnectAsync(a, b.Name);
         var pid = await b.StartAsync(() => new Counter(start: 5));
         Assert.Equal(5, await a.Resolve(pid).CallAsync<int>(new Get()));
     }

@@ -10,7 +10,7 @@ public sealed class TracingTests
         using var spans = new SpanRecorder();
         await using var caller = await TestCluster.StartNodeAsync("caller");
         await using var callee = await TestCluster.StartNodeAsync("callee");
-        Assert.True(await caller.ConnectAsync(callee.Name));
+        await TestCluster.ConnectAsync(caller, callee.Name);
         var counter = await callee.StartAsync(() => new Counter());
 
         Assert.Equal(1, await caller.Resolve(counter).CallAsync<int>(new Add(1), TimeSpan.FromSeconds(5)));
@@ -35,7 +35,7 @@ public sealed class TracingTests
         await using var caller = await TestCluster.StartNodeAsync("new-build");
         await using var callee = await TestCluster.StartNodeAsync("old-build");
         callee.Faults!.ProtocolVersion = 1; // what a node of the build before TracedCall says in its handshake
-        Assert.True(await caller.ConnectAsync(callee.Name));
+        await TestCluster.ConnectAsync(caller, callee.Name);
         var counter = await callee.StartAsync(() => new Counter());
 
         Assert.Equal(1, await caller.Resolve(counter).CallAsync<int>(new Add(1), TimeSpan.FromSeconds(5)));

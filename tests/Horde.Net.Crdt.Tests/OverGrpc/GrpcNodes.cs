@@ -37,7 +37,7 @@ internal sealed class GrpcNodes : IAsyncDisposable
         for (var i = 0; i < Nodes.Count; i++)
         {
             for (var j = i + 1; j < Nodes.Count; j++)
-                Assert.True(await Nodes[i].ConnectAsync(Nodes[j].Name), $"{Nodes[i].Name} could not connect to {Nodes[j].Name}");
+                await TestCluster.ConnectAsync(Nodes[i], Nodes[j].Name);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class PidValueTests
         await using var b = await TestCluster.StartNodeAsync("pidb", options => options.MessageTypes.AddCrdt());
         var onA = await Replica<string, Owner>.StartAsync(a, "owners");
         var onB = await Replica<string, Owner>.StartAsync(b, "owners");
-        Assert.True(await a.ConnectAsync(b.Name));
+        await TestCluster.ConnectAsync(a, b.Name);
         var counter = await a.StartAsync(() => new Counter(41));
 
         await onA.PutAsync("counter", new Owner(counter, "primary"));

@@ -16,7 +16,7 @@ public sealed class SyncDefectTests
         await onB.SetNeighboursAsync([b.Resolve(onA.Pid)]);
         await onA.PutAsync("k", "v");
 
-        Assert.True(await a.ConnectAsync(b.Name));
+        await TestCluster.ConnectAsync(a, b.Name);
         await Eventually.TrueAsync(() => onB.TryGetValue("k", out _), "the write reaches b once the hellos are retried", TimeSpan.FromSeconds(10));
     }
 

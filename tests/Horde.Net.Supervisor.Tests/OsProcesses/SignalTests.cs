@@ -134,8 +134,8 @@ public sealed class SignalTests
         TestContext.Current.SendDiagnosticMessage($"{lost.Count} children ran again {recovered.TotalMilliseconds:0} ms after SIGKILL");
         // Failure detection (a killed process's connections close at once, and a dropped run keeps its children for the
         // failure threshold in case it is back; silence takes the threshold too), one supervisor tick and one sync; the
-        // rest is slack for a loaded machine.
-        Assert.True(recovered < threshold + TimeSpan.FromSeconds(2), $"the children ran again after {recovered.TotalMilliseconds:0} ms");
+        // rest is slack for a loaded machine (5.9 s was seen at load average 50).
+        Assert.True(recovered < threshold + TimeSpan.FromSeconds(4), $"the children ran again after {recovered.TotalMilliseconds:0} ms");
 
         Assert.Equal(Enumerable.Range(1, Children), await ProcessCluster.StatesAsync(nodes[0], "k", Children));
         var after = await Task.WhenAll(nodes.Take(2).Select(ProcessCluster.LocalAsync));

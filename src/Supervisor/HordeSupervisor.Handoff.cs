@@ -69,16 +69,8 @@ public sealed partial class HordeSupervisor
         var target = Options.Strategy.ChooseSuccessor(id, others);
         var started = Stopwatch.GetTimestamp();
         SupervisorLog.HandoffStarted(_logger, Name, id, target?.ToString() ?? "the map (no member left)");
-        Suspension suspension;
-        try
-        {
-            suspension = await _node.SuspendAsync(child.Pid, Options.SuspendTimeout);
-        }
-        catch (Exception e) when (e is TimeoutException or ProcessExitedException or InvalidOperationException)
-        {
-            SupervisorLog.SuspendFailed(_logger, Name, id, e.Message);
+        if (await SuspendAsync(child, cancellationToken) is not { } suspension)
             return false;
-        }
         child.Released = true;
         var state = suspension.State?.ToArray();
         try
@@ -116,6 +108,32 @@ public sealed partial class HordeSupervisor
         suspension.Resume();
         await _registry.RegisterAsync(id, child.Pid, child.Spec.Type, child.Epoch);
         return false;
+    }
+
+    /// <summary>
+    /// Suspends the child for its move. On a leaving node a suspension that timed out (a handler that ran long, a starved
+    /// machine) is asked for again until the drain's deadline: a child left running there dies with the node, and its
+    /// successor would start from its last checkpoint, not its state.
+    /// </summary>
+    /// <returns>The suspension, or null when the child cannot be suspended (gone, or not in time).</returns>
+    private async Task<Suspension?> SuspendAsync(LocalChild child, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await _node.SuspendAsync(child.Pid, Options.SuspendTimeout);
+            }
+            catch (TimeoutException e) when (_leaving && !cancellationToken.IsCancellationRequested)
+            {
+                SupervisorLog.SuspendFailed(_logger, Name, child.Spec.Id, $"{e.Message} Asking again, as this node is leaving.");
+            }
+            catch (Exception e) when (e is TimeoutException or ProcessExitedException or InvalidOperationException)
+            {
+                SupervisorLog.SuspendFailed(_logger, Name, child.Spec.Id, e.Message);
+                return null;
+            }
+        }
     }
 
     /// <summary>No member left to take the child: its state goes to the map (fenced by epoch) and it stops.</summary>

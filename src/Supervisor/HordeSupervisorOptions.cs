@@ -47,7 +47,10 @@ public sealed class HordeSupervisorOptions
     /// <summary>How many children hand off at once while the node drains. 64 by default.</summary>
     public int HandoffConcurrency { get; set; } = 64;
 
-    /// <summary>How long a child may take to finish its current message when it is suspended for a move. 5 s by default.</summary>
+    /// <summary>
+    /// How long a child may take to finish its current message when it is suspended for a move. 5 s by default. On a
+    /// leaving node a child past it is asked again (logged, event 5006) until the drain's deadline.
+    /// </summary>
     public TimeSpan SuspendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the supervisor checks for children to restart, checkpoints to write and the quorum. 200 ms by default.</summary>

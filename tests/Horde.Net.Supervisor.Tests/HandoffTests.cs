@@ -93,12 +93,14 @@ public sealed class HandoffTests
         // The first child is stuck in a message (a local call on its own node), so it cannot be suspended for the move.
         var stuck = ids[0];
         var stuckPid = cluster[1].WhereIs(stuck)!;
-        var gate = new TaskCompletionSource();
-        _ = stuckPid.CallAsync<int>(new Hold(gate), TimeSpan.FromSeconds(30));
+        var (gate, entered) = (new TaskCompletionSource(), new TaskCompletionSource());
+        _ = stuckPid.CallAsync<int>(new Hold(gate, entered), TimeSpan.FromSeconds(30));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         try
         {
-            await leaving.StopAsync();
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(3)); // a leaving node asks a stuck child again until the drain's end
+            await leaving.StopAsync(drain.Token);
             Assert.Contains(TestLogging.Factory.Lines, l => l.Contains($"on {leaving.Name}: 1 of {ids.Count} children were not handed off", StringComparison.Ordinal));
             await Eventually.TrueAsync(() => ids.All(id => cluster[0].LocalChildren().Contains(id)),
                 "every child, the stuck one too, runs on the remaining node", TimeSpan.FromSeconds(10));
@@ -110,5 +112,28 @@ public sealed class HandoffTests
         {
             gate.TrySetResult();
         }
+    }
+
+    [Fact]
+    public async Task A_child_busy_longer_than_the_suspend_timeout_is_still_handed_off_with_its_state_within_the_drain()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync(2, o => o.SuspendTimeout = TimeSpan.FromMilliseconds(200));
+        var leaving = cluster.Nodes[1];
+        var ring = new HashRing(cluster.Nodes.Nodes.Select(n => n.Name));
+        var id = Enumerable.Range(0, 40).Select(i => $"busy-{i}").First(id => ring.Owner(id) == leaving.Name);
+        (await cluster[0].StartChildAsync(SupervisorCluster.Spec(id))).EnsureRunning();
+        Assert.Equal(7, await cluster[0].Child<Counter>(id).CallAsync<int>(new Add(7)));
+        var (gate, entered) = (new TaskCompletionSource(), new TaskCompletionSource());
+        _ = cluster[1].WhereIs(id)!.CallAsync<int>(new Hold(gate, entered), TimeSpan.FromSeconds(30));
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var stopping = leaving.StopAsync();
+        // Released after several suspend timeouts: the drain asks again rather than leave the child to crash recovery.
+        await Eventually.TrueAsync(() => TestLogging.Factory.Has(5006, id, "Asking again"), "the drain asked the busy child again");
+        gate.SetResult();
+        await stopping;
+
+        Assert.Contains(id, cluster[0].LocalChildren());
+        Assert.Equal(7, await cluster[0].Child<Counter>(id).CallAsync<int>(new Get())); // its state, not a restart's 0
     }
 }

@@ -14,7 +14,8 @@ public sealed record Crash([property: Key(0)] string Why);
 [MessagePackObject]
 public sealed record Echo([property: Key(0)] object? Value);
 
-public sealed record Hold(TaskCompletionSource Gate);
+/// <summary>Keeps the process in this message until <see cref="Gate"/> completes; <see cref="Entered"/> tells when it is in it.</summary>
+public sealed record Hold(TaskCompletionSource Gate, TaskCompletionSource? Entered = null);
 
 /// <summary>A counter that records its terminate calls, for OTP semantics tests.</summary>
 public sealed class Counter(int start = 0, bool trapExits = false, Action<ExitReason>? terminated = null, Func<int, bool>? failInit = null)
@@ -57,6 +58,7 @@ public sealed class Counter(int start = 0, bool trapExits = false, Action<ExitRe
             case Crash crash:
                 throw new InvalidOperationException(crash.Why);
             case Hold hold:
+                hold.Entered?.TrySetResult();
                 await hold.Gate.Task;
                 return State;
             default:

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Horde.Net.Cluster;
 using Horde.Net.Cluster.Supervision;
 using Horde.Net.Registry;
@@ -9,6 +10,8 @@ namespace Horde.Net.Supervisor;
 // means: a crash restarts it here by its restart type; a move, a lost name or a deliberate stop does not.
 public sealed partial class HordeSupervisor
 {
+    private readonly ConcurrentDictionary<string, CrashWindow> _crashes = new(StringComparer.Ordinal);
+
     /// <summary>Every child of the supervisor across the cluster, from the local replica (no network call).</summary>
     public IReadOnlyList<SupervisedChild> WhichChildren() =>
         [.. _children.View.Select(kv => new SupervisedChild(kv.Key, _registry.WhereIs(kv.Key), kv.Value.Spec, kv.Value.Owner))];
@@ -95,6 +98,12 @@ public sealed partial class HordeSupervisor
             _ = ForgetAsync(spec.Id, child.Epoch);
             return;
         }
+        if (!TryRecordCrash(spec.Id))
+        {
+            SupervisorLog.GaveUp(_logger, Name, spec.Id, reason, Options.MaxRestarts, Options.RestartPeriod.TotalMilliseconds);
+            _ = ForgetAsync(spec.Id, child.Epoch);
+            return;
+        }
         SupervisorLog.Restarting(_logger, Name, spec.Id, reason);
         _ = Task.Run(async () =>
         {
@@ -105,6 +114,39 @@ public sealed partial class HordeSupervisor
             else if (result.Status == StartChildStatus.Failed)
                 SupervisorLog.RestartFailed(_logger, Name, spec.Id, result.Error);
         });
+    }
+
+    /// <summary>Counts a crash of <paramref name="id"/>; false when it is one too many within the restart period.</summary>
+    private bool TryRecordCrash(string id)
+    {
+        var crashes = _crashes.GetOrAdd(id, _ => new CrashWindow(new RestartIntensity(Options.MaxRestarts, Options.RestartPeriod, TimeProvider.System)));
+        lock (crashes)
+        {
+            crashes.LastMs = Environment.TickCount64;
+            if (crashes.Intensity.TryRecord())
+                return true;
+        }
+        _crashes.TryRemove(new KeyValuePair<string, CrashWindow>(id, crashes));
+        return false;
+    }
+
+    /// <summary>Forgets the crash counts of children that have not crashed for a whole restart period, so they do not pile up.</summary>
+    private void PruneCrashes()
+    {
+        var before = Environment.TickCount64 - (long)Options.RestartPeriod.TotalMilliseconds;
+        foreach (var (id, crashes) in _crashes)
+        {
+            if (Volatile.Read(ref crashes.LastMs) < before)
+                _crashes.TryRemove(new KeyValuePair<string, CrashWindow>(id, crashes));
+        }
+    }
+
+    /// <summary>The recent crashes of one child id.</summary>
+    private sealed class CrashWindow(RestartIntensity intensity)
+    {
+        public RestartIntensity Intensity { get; } = intensity;
+
+        public long LastMs;
     }
 
     private async Task ForgetAsync(string id, long epoch)

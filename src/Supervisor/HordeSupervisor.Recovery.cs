@@ -47,6 +47,7 @@ public sealed partial class HordeSupervisor
                 // Every pass on request, and every fifth anyway: a child record may reach this node after the event.
                 if (Interlocked.Exchange(ref _passRequested, 0) == 1 || ++tick % 5 == 0)
                 {
+                    PruneCrashes();
                     await RecoverAsync();
                     if (Options.Redistribution == Redistribution.Active && Interlocked.Exchange(ref _rebalancing, 1) == 0)
                         _ = Task.Run(RebalanceAsync);

@@ -53,6 +53,16 @@ public sealed class HordeSupervisorOptions
     /// </summary>
     public TimeSpan SuspendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Restart intensity, per child: a child that crashes more than this many times within <see cref="RestartPeriod"/> is
+    /// given up (logged, event 5024) rather than restarted in a loop, and leaves the cluster's children; starting it again
+    /// is up to the caller. 3 by default. Unlike a local supervisor this one goes on: one crashing child does not stop the others.
+    /// </summary>
+    public int MaxRestarts { get; set; } = 3;
+
+    /// <summary>The window of <see cref="MaxRestarts"/>: 5 s by default.</summary>
+    public TimeSpan RestartPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the supervisor checks for children to restart, checkpoints to write and the quorum. 200 ms by default.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -77,6 +87,9 @@ public sealed class HordeSupervisorOptions
         if (TickInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(TickInterval), TickInterval, "TickInterval must be positive.");
         ArgumentOutOfRangeException.ThrowIfNegative(MaxHops, nameof(MaxHops));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRestarts, nameof(MaxRestarts));
+        if (RestartPeriod <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RestartPeriod), RestartPeriod, "RestartPeriod must be positive.");
         ArgumentOutOfRangeException.ThrowIfLessThan(HandoffConcurrency, 1, nameof(HandoffConcurrency));
         if (StateDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
             throw new ArgumentException("StateDirectory must be a path, or null to keep no state on disk.", nameof(StateDirectory));

@@ -42,6 +42,9 @@ internal static partial class SupervisorLog
     [LoggerMessage(5021, LogLevel.Warning, "Supervisor {Supervisor}: restarting {Id} failed: {Error}")]
     public static partial void RestartFailed(ILogger logger, string supervisor, string id, string? error);
 
+    [LoggerMessage(5024, LogLevel.Error, "Supervisor {Supervisor}: child {Id} exited ({Reason}) more than {MaxRestarts} times within {PeriodMs} ms; it is given up, not restarted")]
+    public static partial void GaveUp(ILogger logger, string supervisor, string id, ExitReason reason, int maxRestarts, double periodMs);
+
     [LoggerMessage(5022, LogLevel.Information, "Supervisor {Supervisor} on {Node}: restarted {Id} of gone {Owner}")]
     public static partial void Recovered(ILogger logger, string supervisor, NodeName node, string id, NodeName owner);
 

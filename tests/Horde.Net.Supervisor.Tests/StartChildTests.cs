@@ -93,6 +93,33 @@ public sealed class StartChildTests
     }
 
     [Fact]
+    public async Task A_child_that_crashes_more_than_MaxRestarts_times_within_the_period_is_given_up_and_can_be_started_again()
+    {
+        await using var cluster = await SupervisorCluster.StartAsync(2, o => (o.MaxRestarts, o.RestartPeriod) = (2, TimeSpan.FromMinutes(1)));
+        (await cluster[0].StartChildAsync(SupervisorCluster.Spec("looping"))).EnsureRunning();
+        for (var crash = 1; crash <= 2; crash++)
+        {
+            var before = cluster[0].WhereIs("looping")!;
+            before.Cast(new Crash($"crash {crash}"));
+            await Eventually.TrueAsync(() => cluster[0].WhereIs("looping") is { } pid && pid != before, $"the child runs again after crash {crash}");
+        }
+
+        var last = cluster[0].WhereIs("looping")!;
+        last.Cast(new Crash("crash 3"));
+        await Eventually.TrueAsync(() => cluster.Supervisors.All(s => !s.Knows("looping")), "the child is given up after its third crash within the period");
+        Assert.True(TestLogging.Factory.Has(5024, "looping", "more than 2 times"), "event 5024 (child given up) was logged");
+        Assert.Null(cluster[0].WhereIs("looping"));
+        Assert.Equal(StartChildStatus.Started, (await cluster[1].StartChildAsync(SupervisorCluster.Spec("looping"))).Status); // the caller may start it again
+    }
+
+    [Fact]
+    public void Restart_intensity_options_out_of_range_are_refused_naming_the_option()
+    {
+        Assert.Equal("MaxRestarts", Assert.Throws<ArgumentOutOfRangeException>(() => SupervisorCluster.Options(o => o.MaxRestarts = -1).Validate()).ParamName);
+        Assert.Equal("RestartPeriod", Assert.Throws<ArgumentOutOfRangeException>(() => SupervisorCluster.Options(o => o.RestartPeriod = TimeSpan.Zero).Validate()).ParamName);
+    }
+
+    [Fact]
     public async Task Failures_are_values_with_reasons()
     {
         await using var cluster = await SupervisorCluster.StartAsync(1);

@@ -11,7 +11,7 @@ public class InvariantTests
     [Fact]
     public void Midway_through_a_truncated_transfer_the_receiver_has_seen_only_dots_it_holds()
     {
-        var cluster = new SimulatedCluster<int, int>(5, new ReplicaOptions { MaxSyncSize = 50, MaxPushesInFlight = 1 });
+        var cluster = new SimulatedCluster<int, int>(5, new ReplicaOptions { MaxSyncSize = 50, MaxBulkSyncSize = 50, MaxPushesInFlight = 1 });
         var original = cluster.Add();
         for (var i = 0; i < 2_000; i++)
         {

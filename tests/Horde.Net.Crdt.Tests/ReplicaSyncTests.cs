@@ -47,7 +47,12 @@ public class ReplicaSyncTests
         Assert.True(converged, $"fresh replica has {fresh.Count} keys, original {original.Count}");
         Assert.Equal(100_000, original.Count);
         Assert.Equal(original.ToDictionary().OrderBy(p => p.Key), fresh.ToDictionary().OrderBy(p => p.Key));
-        Assert.True(cluster.Network.MaxKeysPerMessage <= Defaults.MaxSyncSize, $"a message carried {cluster.Network.MaxKeysPerMessage} keys");
+        // Pushes into the empty replica carry MaxBulkSyncSize keys (so 20 of them, not 500); every other message
+        // MaxSyncSize; every message stays within MaxSyncBytes.
+        Assert.True(cluster.Network.MaxKeysByKind[nameof(RangePush)] <= Defaults.MaxBulkSyncSize, $"a push carried {cluster.Network.MaxKeysByKind[nameof(RangePush)]} keys");
+        Assert.True(cluster.Network.MaxKeysByKind.Where(k => k.Key != nameof(RangePush)).All(k => k.Value <= Defaults.MaxSyncSize), string.Join(", ", cluster.Network.MaxKeysByKind));
+        Assert.True(cluster.Network.MaxMessageBytes <= Defaults.MaxSyncBytes, $"a message took {cluster.Network.MaxMessageBytes} bytes");
+        Assert.True(original.Stats.MessagesSent < 100, $"the original sent {original.Stats.MessagesSent} messages");
         Assert.True(fresh.Map.Context.SetEquals(original.Map.Context));
         Assert.True(cluster.RunUntil(cluster.NowMs + 1_000, () => fresh.HasSynced), "the fresh replica never learned it is in sync");
 
@@ -55,5 +60,30 @@ public class ReplicaSyncTests
         Assert.Equal(100_000, original.Stats.KeysSent);
         var walkBytes = cluster.Network.BytesByKind.GetValueOrDefault(nameof(TreeLevel));
         Assert.True(walkBytes < 5_000, $"the tree walk took {walkBytes} bytes");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_third_replica_is_repaired_at_once_by_a_neighbour_that_just_finished_being_repaired(int seed)
+    {
+        // B has just taken every key from A when C joins: B must not wait out the session timeout before serving C.
+        var cluster = new SimulatedCluster<int, int>(seed, Defaults);
+        var a = cluster.Add();
+        for (var i = 0; i < 20_000; i++)
+        {
+            a.Put(i, i, cluster.NowMs);
+        }
+
+        var b = cluster.Add();
+        Assert.True(cluster.RunUntil(cluster.NowMs + 10_000, () => b.Count == 20_000), $"second replica has {b.Count} keys");
+
+        var c = cluster.Add();
+        var joined = cluster.NowMs;
+        Assert.True(cluster.RunUntil(joined + 60_000, () => c.Count == 20_000), $"third replica has {c.Count} keys");
+        var took = cluster.NowMs - joined;
+        Assert.True(took < Defaults.SessionTimeoutMs / 2, $"the third replica took {took} ms (simulated) to receive every key");
+        Assert.True(cluster.RunUntil(cluster.NowMs + 5_000, cluster.Converged), "not converged");
     }
 }

@@ -17,7 +17,8 @@ public class SyncProperties
     public void After_any_faults_and_restarts_every_replica_holds_the_map_the_writes_imply() =>
         Gen.Select(StepGen.Array[1, 60], Gen.Int, Gen.Int[1, 4]).Sample((steps, seed, maxSyncSize) =>
         {
-            var options = new ReplicaOptions { MaxSyncSize = maxSyncSize, MaxRangesPerPush = 2, PersistDelay = TimeSpan.FromMilliseconds(100) };
+            // Pushes into a replica restarted empty may carry MaxBulkSyncSize keys; every other message MaxSyncSize.
+            var options = new ReplicaOptions { MaxSyncSize = maxSyncSize, MaxBulkSyncSize = maxSyncSize + 2, MaxRangesPerPush = 2, PersistDelay = TimeSpan.FromMilliseconds(100) };
             var cluster = new SimulatedCluster<int, int>(seed, options);
             for (var i = 0; i < 4; i++)
             {
@@ -77,7 +78,8 @@ public class SyncProperties
                 () => cluster.Converged() && cluster.Replicas.All(r => r.ToDictionary().OrderBy(p => p.Key).SequenceEqual(expected)));
             Assert.True(converged, $"not converged: expected {string.Join(",", expected)}; got {string.Join(" | ", cluster.Replicas.Select(r => string.Join(",", r.ToDictionary().OrderBy(p => p.Key))))}");
             Assert.Equal(0, cluster.Network.Malformed);
-            Assert.True(cluster.Network.MaxKeysPerMessage <= maxSyncSize);
+            Assert.True(cluster.Network.MaxKeysPerMessage <= maxSyncSize + 2);
+            Assert.True(cluster.Network.MaxKeysByKind.Where(k => k.Key != nameof(RangePush)).All(k => k.Value <= maxSyncSize), string.Join(", ", cluster.Network.MaxKeysByKind));
         }, iter: 60, threads: 1);
 
     /// <summary>What the writes imply: every put not superseded by a later write or delete that saw it; newest timestamp wins.</summary>

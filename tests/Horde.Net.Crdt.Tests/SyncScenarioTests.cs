@@ -47,7 +47,7 @@ public class SyncScenarioTests
     public void Truncating_every_message_to_three_keys_still_transfers_every_key_including_split_leaves()
     {
         // 20,000 keys put about five in each of the 4,096 hash-tree leaves, so ranges are cut inside leaves.
-        var options = new ReplicaOptions { MaxSyncSize = 3 };
+        var options = new ReplicaOptions { MaxSyncSize = 3, MaxBulkSyncSize = 3 };
         var cluster = new SimulatedCluster<int, string>(3, options);
         var a = cluster.Add();
         var b = cluster.Add();

@@ -42,6 +42,12 @@ internal sealed class SimulatedNetwork(int seed)
     /// <summary>The most keys seen in one message (deltas, repairs): must stay within max_sync_size.</summary>
     public int MaxKeysPerMessage { get; private set; }
 
+    /// <summary>The most keys seen in one message, per message kind (a push into an empty range may carry more).</summary>
+    public Dictionary<string, int> MaxKeysByKind { get; } = [];
+
+    /// <summary>The largest message sent, in bytes.</summary>
+    public int MaxMessageBytes { get; private set; }
+
     public int InFlight => _queue.Count;
 
     public void Attach(ulong id, Func<ulong, SyncMessage, long, bool> receiver) => _receivers[id] = receiver;
@@ -61,9 +67,11 @@ internal sealed class SimulatedNetwork(int seed)
             _ => 0,
         };
         MaxKeysPerMessage = Math.Max(MaxKeysPerMessage, keys);
+        MaxMessageBytes = Math.Max(MaxMessageBytes, bytes.Length);
         BytesSent[from] = BytesSent.GetValueOrDefault(from) + bytes.Length;
         MessagesSent[from] = MessagesSent.GetValueOrDefault(from) + 1;
         var kind = message.GetType().Name;
+        MaxKeysByKind[kind] = Math.Max(MaxKeysByKind.GetValueOrDefault(kind), keys);
         BytesByKind[kind] = BytesByKind.GetValueOrDefault(kind) + bytes.Length;
         if (Blocked?.Invoke(from, to) == true || _random.NextDouble() < Faults.DropProbability)
         {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Horde.Net.Crdt.Sync;
 
 /// <summary>
-/// Gathers, in hash order, the entries a repair message carries for a hash range, leaf by leaf and only as far
+/// Gathers the entries a repair message carries for a hash range, leaf by leaf in hash order and only as far
 /// as the key budget needs, and says how much of the range they cover: all of it, a prefix ending at a key
 /// hash (the rest goes in a later message), or nothing (the message is full). A range is cut only at a key-hash
 /// boundary, so every range in a message is covered completely by the keys it carries.
@@ -42,7 +42,12 @@ internal static class RangeCollector
                 }
             }
 
-            CollectionsMarshal.AsSpan(into)[leafStart..].Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
+            // Only the leaf where the message fills up is cut, and a cut needs its keys in hash order; the order of
+            // keys taken whole does not matter (the message is encoded in dot order).
+            if (into.Count - start > budget)
+            {
+                CollectionsMarshal.AsSpan(into)[leafStart..].Sort(static (a, b) => a.Hash.CompareTo(b.Hash));
+            }
         }
 
         var found = CollectionsMarshal.AsSpan(into)[start..];
@@ -58,7 +63,13 @@ internal static class RangeCollector
             return (null, false);
         }
 
-        var last = into[^1].Hash;
+        // The highest hash taken: the cut leaf is in hash order, but a cut at its very start leaves a leaf taken whole last.
+        var last = 0UL;
+        foreach (var key in CollectionsMarshal.AsSpan(into)[start..])
+        {
+            last = Math.Max(last, key.Hash);
+        }
+
         return (new WireRange(range.Low, last), last == range.High);
     }
 
@@ -93,5 +104,39 @@ internal static class RangeCollector
         }
 
         return take;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="map"/> holds no key in <paramref name="ranges"/>: every leaf they touch is empty, or (a leaf
+    /// cut by a range's end, as consecutive pushes cut a leaf between them) holds keys only outside the range.
+    /// </summary>
+    public static bool HoldsNothingIn<TKey, TValue>(AwLwwMap<TKey, TValue> map, WireRange[] ranges)
+        where TKey : notnull
+    {
+        foreach (var range in ranges)
+        {
+            for (var leaf = HashTree.LeafOf(range.Low); leaf <= HashTree.LeafOf(range.High); leaf++)
+            {
+                if (map.Tree.Node(HashTree.LeafLevel, leaf) == 0)
+                {
+                    continue;
+                }
+
+                if (range.Low <= HashTree.LeafLow(leaf) && HashTree.LeafHigh(leaf) <= range.High)
+                {
+                    return false;
+                }
+
+                for (var state = map.FirstInLeaf(leaf); state is not null; state = state.Next)
+                {
+                    if (state.Hash >= range.Low && state.Hash <= range.High)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 }

@@ -15,4 +15,10 @@ internal sealed class RepairSession(long startedMs)
     public Dictionary<ulong, WireRange[]> InFlight { get; } = [];
 
     public long LastActivityMs { get; set; } = startedMs;
+
+    /// <summary>
+    /// Whether every leaf taken on was one the peer holds nothing in (its hash there was 0): then the peer has nothing
+    /// to send back, and pushes may carry up to <see cref="ReplicaOptions.MaxBulkSyncSize"/> keys.
+    /// </summary>
+    public bool PeerEmpty { get; set; } = true;
 }

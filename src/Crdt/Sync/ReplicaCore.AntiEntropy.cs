@@ -96,6 +96,10 @@ public sealed partial class ReplicaCore<TKey, TValue>
         if (root.Root == _map.Tree.Root)
         {
             MarkSynced(nowMs);
+
+            // Equal roots: no repair from this peer is under way (a pusher's last reply is followed by this round), so
+            // another neighbour may repair this replica, or be repaired by it, at once rather than after the timeout.
+            _lastPushReceivedMs.Remove(from);
         }
 
         if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
@@ -150,6 +154,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         // which is most of a fresh replica's walk.
         var differing = new List<int>();
         var leaves = new List<int>();
+        var differingHeldByPeer = false;
         for (var i = 0; i < nodes.Length; i++)
         {
             if (_map.Tree.Node(message.Level, nodes[i]) == hashes[i])
@@ -164,6 +169,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             else
             {
                 differing.Add(nodes[i]);
+                differingHeldByPeer |= hashes[i] != 0;
             }
         }
 
@@ -187,18 +193,25 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         if (leaves.Count > 0)
         {
-            StartRepair(from, leaves, nowMs);
+            // Above the leaf level only subtrees the peer holds nothing in are repaired at once; at the leaf level the
+            // peer holds nothing in these leaves unless one of them had a hash.
+            StartRepair(from, leaves, nowMs, peerEmpty: message.Level < HashTree.LeafLevel || !differingHeldByPeer);
         }
     }
 
-    /// <summary>Repairs <paramref name="leaves"/> with <paramref name="peer"/>, joining the session already running if any.</summary>
-    private void StartRepair(ulong peer, List<int> leaves, long nowMs)
+    /// <summary>
+    /// Repairs <paramref name="leaves"/> with <paramref name="peer"/>, joining the session already running if any;
+    /// <paramref name="peerEmpty"/>: the peer holds nothing in them.
+    /// </summary>
+    private void StartRepair(ulong peer, List<int> leaves, long nowMs, bool peerEmpty)
     {
         if (!_sessions.TryGetValue(peer, out var session))
         {
             session = _sessions[peer] = new RepairSession(nowMs);
             Stats.RepairSessions++;
         }
+
+        session.PeerEmpty &= peerEmpty;
 
         foreach (var leaf in leaves.Order())
         {
@@ -251,6 +264,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             MarkSynced(nowMs);
             _sessions.Remove(peer);
+            _lastPushReceivedMs.Remove(peer); // the walk that led here is over: other neighbours may engage at once
             _metrics.RepairDuration.Record(nowMs - session.StartedMs);
 
             // Confirm at once: the peer learns it is in sync (or the walk finds what changed meanwhile).
@@ -268,10 +282,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
     {
         var ranges = new List<WireRange>();
         var keys = Outgoing();
+        var budget = session.PeerEmpty ? BulkKeyBudget : KeyBudget;
         while (session.Pending.First is { } node && ranges.Count < _options.MaxRangesPerPush)
         {
             var range = node.Value;
-            var (taken, whole) = RangeCollector.Take(_map, range, KeyBudget - keys.Count, keys.Count == 0, AllEntries, keys);
+            var (taken, whole) = RangeCollector.Take(_map, range, budget - keys.Count, keys.Count == 0, AllEntries, keys);
             if (taken is not { } covered)
             {
                 break;
@@ -318,6 +333,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         _lastPushReceivedMs[from] = nowMs;
+        var heldNothing = ranges.Length <= _options.MaxRangesPerPush && RangeCollector.HoldsNothingIn(_map, ranges);
 
         var pushedDots = _pushedDots;
         pushedDots.Clear();
@@ -332,12 +348,13 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         // Tell the pusher what it lacks in the ranges, as far as the budget allows; the rest of the
-        // ranges stays uncovered and the pusher sends it again.
-        var covered = new List<WireRange>();
+        // ranges stays uncovered and the pusher sends it again. Where this replica held nothing before the push, it
+        // holds only what was pushed now: nothing to tell, and no need to look at every key it just took.
+        var covered = new List<WireRange>(heldNothing ? ranges : []);
         var notPushed = _notPushed ??= NotPushed;
         var budget = KeyBudget;
         var fullBudget = budget;
-        foreach (var range in ranges)
+        foreach (var range in heldNothing ? [] : ranges)
         {
             var before = reply.Count;
             var (taken, whole) = RangeCollector.Take(_map, range, budget, budget == fullBudget, notPushed, reply);

@@ -11,7 +11,12 @@ namespace Horde.Net.Crdt.Sync;
 public sealed partial class ReplicaCore<TKey, TValue>
 {
     /// <summary>Keys per message: <see cref="ReplicaOptions.MaxSyncSize"/>, fewer when keys are large.</summary>
-    internal int KeyBudget => (int)Math.Clamp(_options.MaxSyncBytes / Math.Max(_codec.MaxKeyBytes, 1), 1, _options.MaxSyncSize);
+    internal int KeyBudget => BudgetOf(_options.MaxSyncSize);
+
+    /// <summary>Keys per repair push into ranges the peer holds nothing in: <see cref="ReplicaOptions.MaxBulkSyncSize"/>, fewer when keys are large.</summary>
+    internal int BulkKeyBudget => BudgetOf(Math.Max(_options.MaxSyncSize, _options.MaxBulkSyncSize));
+
+    private int BudgetOf(int maxKeys) => (int)Math.Clamp(_options.MaxSyncBytes / Math.Max(_codec.MaxKeyBytes, 1), 1, maxKeys);
 
     private void CheckSize(TKey key, TValue value) => EncodeChecked(key, value);
 
@@ -26,6 +31,10 @@ public sealed partial class ReplicaCore<TKey, TValue>
                 $"The key {key} with its value encodes to {size:N0} bytes; a replica message holds at most ReplicaOptions.MaxSyncBytes ({_options.MaxSyncBytes:N0}).",
                 nameof(value));
         }
+
+        // Also when no neighbour is there to ship to yet: the key budgets of the pushes that later carry this key to a
+        // fresh replica rest on the largest key seen.
+        _codec.ObserveSize(size);
 
         return (keyBytes, valueBytes);
     }

@@ -19,6 +19,13 @@ public sealed record ReplicaOptions
     public int MaxSyncSize { get; init; } = 200;
 
     /// <summary>
+    /// At most this many keys travel in one repair push into hash ranges the peer was found to hold nothing in (a fresh
+    /// or emptied replica catching up): nothing comes back for them, so fewer, larger messages cost less per key and
+    /// compress better. Still bounded by <see cref="MaxSyncBytes"/>; never below <see cref="MaxSyncSize"/>. Default 5,000.
+    /// </summary>
+    public int MaxBulkSyncSize { get; init; } = 5_000;
+
+    /// <summary>
     /// At most about this many bytes of keys and values travel in one message, whatever <see cref="MaxSyncSize"/>
     /// allows; a key with its value larger than this is refused at write. Must stay below the transport's frame
     /// limit (16 MiB by default). Default 4 MiB.
@@ -84,6 +91,7 @@ public sealed record ReplicaOptions
             throw new ArgumentOutOfRangeException(nameof(PersistDelay), PersistDelay, $"ReplicaOptions.{nameof(PersistDelay)} must be zero or more (and under 24 days).");
         AtLeast(MaxSyncSize, 1, nameof(MaxSyncSize));
         AtLeast(MaxSyncBytes, 1024, nameof(MaxSyncBytes));
+        AtLeast(MaxBulkSyncSize, 1, nameof(MaxBulkSyncSize));
         AtLeast(MaxOutboxKeys, 1, nameof(MaxOutboxKeys));
         AtLeast(MaxRangesPerPush, 1, nameof(MaxRangesPerPush));
         AtLeast(MaxPushesInFlight, 1, nameof(MaxPushesInFlight));

@@ -30,7 +30,7 @@ internal static class BlockCompression
     /// </summary>
     public const int StoreBelowBytes = 4096;
 
-    private const int Quality = 5;
+    private const int Quality = 3;
     private const int WindowBits = 16; // blocks are a few kilobytes: a larger window finds nothing more, and costs setting up
     private const byte Stored = 0;
     private const byte Brotli = 1;

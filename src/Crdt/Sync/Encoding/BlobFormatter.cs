@@ -34,16 +34,7 @@ public abstract class BlobFormatter<T> : IMessagePackFormatter<T?>
             return null;
         }
 
-        ReadOnlySequence<byte> bytes;
-        try
-        {
-            bytes = reader.ReadBytes() ?? throw new InvalidDataException($"Missing {typeof(T).Name}.");
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // MessagePack slices the length the bytes declare before checking it against what is left.
-            throw new InvalidDataException($"{typeof(T).Name} declares more bytes than the message holds.");
-        }
+        var bytes = DeclaredBytes.Read(ref reader, typeof(T).Name);
         var blob = new VarintReader(bytes.IsSingleSegment ? bytes.FirstSpan : bytes.ToArray());
         var value = Decode(ref blob);
         return blob.Remaining == 0 ? value : throw new InvalidDataException($"Trailing bytes after {typeof(T).Name}.");

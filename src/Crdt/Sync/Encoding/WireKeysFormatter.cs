@@ -30,16 +30,7 @@ public sealed class WireKeysFormatter : IMessagePackFormatter<WireKeys?>
             return null;
         }
 
-        ReadOnlySequence<byte> bytes;
-        try
-        {
-            bytes = reader.ReadBytes() ?? throw new InvalidDataException("Missing key block.");
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // MessagePack slices the length the bytes declare before checking it against what is left.
-            throw new InvalidDataException("The key block declares more bytes than the message holds.");
-        }
+        var bytes = DeclaredBytes.Read(ref reader, "key block");
         return new WireKeys(KeyBlock.Decode(bytes.IsSingleSegment ? bytes.FirstSpan : BuffersExtensions.ToArray(bytes)));
     }
 }

@@ -42,15 +42,16 @@ public sealed class WakeTests
         await cluster.Replicas[0].PutAsync("k", "v");
         await Eventually.TrueAsync(() => cluster.Replicas[1].TryGetValue("k", out _), "the replicas sync");
 
-        // Default options: rounds every 200 ms, a 50 ms tick interval. A poll would tick about 80 times in 4 s; waking
-        // for rounds only, about 20 (a loaded machine can only make it fewer). The window outlasts the 2 s session
-        // timeout, during which a replica that just synced starts no round of its own.
+        // Default options: rounds from every 200 ms backing off to every 2 s, a 50 ms tick interval. A poll would tick
+        // about 80 times in 4 s; waking for rounds only, a few (a loaded machine can only make it fewer). The window
+        // outlasts the 2 s session timeout, during which a replica that just synced starts no round of its own, and
+        // of the pair known equal only the lower replica id keeps probing.
         var before = cluster.Replicas.Select(r => r.Stats.Ticks).ToArray();
         var rounds = cluster.Replicas.Select(r => r.Stats.Rounds).ToArray();
         await Task.Delay(TimeSpan.FromSeconds(4)); // the quantity under test is what happens in an idle period
         var ticks = cluster.Replicas.Select((r, i) => r.Stats.Ticks - before[i]).ToArray();
         var roundsNow = cluster.Replicas.Select((r, i) => r.Stats.Rounds - rounds[i]).ToArray();
         Assert.True(ticks.All(t => t is >= 1 and <= 40), $"ticks in 4 s idle: {string.Join(", ", ticks)}; rounds {string.Join(", ", roundsNow)}");
-        Assert.True(roundsNow.All(r => r >= 1), $"rounds go on while idle: {string.Join(", ", roundsNow)}");
+        Assert.True(roundsNow.Sum() >= 1, $"rounds go on while idle: {string.Join(", ", roundsNow)}");
     }
 }

@@ -30,8 +30,12 @@ public static class IdleScenario
                 await nodes[0].PutAsync("warm", "up");
                 await ConvergenceScenario.WaitUntilAsync(() => Task.FromResult(nodes.All(n => n.Replica.TryGetValue("warm", out _))), "the warm-up write never reached every node");
 
-                await Task.Delay(warmUp);
+                await WarmUpAsync(count, warmUp);
+                long Sum(Func<Horde.Net.Crdt.Sync.SyncStats, long> of) => nodes.Sum(n => of(n.Replica.Stats));
+                var (ticks, rounds, sent) = (Sum(s => s.Ticks), Sum(s => s.Rounds), Sum(s => s.MessagesSent));
                 var (withReplicas, bytes) = await MeasureAsync(nodes, window);
+                Log(string.Create(CultureInfo.InvariantCulture,
+                    $"{count} nodes, replicas in the window: {(Sum(s => s.Ticks) - ticks) / window.TotalSeconds:F1} ticks/s, {(Sum(s => s.Rounds) - rounds) / window.TotalSeconds:F1} rounds/s, {(Sum(s => s.MessagesSent) - sent) / window.TotalSeconds:F1} messages/s"));
                 foreach (var node in nodes)
                     await node.Replica.StopAsync();
                 await Task.Delay(TimeSpan.FromSeconds(1));
@@ -50,18 +54,44 @@ public static class IdleScenario
         return string.Join(Environment.NewLine, rows);
     }
 
+    /// <summary>
+    /// At least <paramref name="minimum"/>, then on until the JIT has compiled nothing for <see cref="JitQuiet"/> (at most
+    /// <see cref="MaxWarmUp"/>): the code an idle cluster runs is called a few times a second, so tiered compilation (with
+    /// its instrumented tier) takes tens of seconds to finish with it, and would otherwise be measured as idle cost.
+    /// </summary>
+    private static async Task WarmUpAsync(int count, TimeSpan minimum)
+    {
+        var sw = Stopwatch.StartNew();
+        await Task.Delay(minimum);
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietSince = sw.Elapsed;
+        while (sw.Elapsed - quietSince < JitQuiet && sw.Elapsed < MaxWarmUp)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+                (compiled, quietSince) = (now, sw.Elapsed);
+        }
+        Log(string.Create(CultureInfo.InvariantCulture, $"{count} nodes: warmed up for {sw.Elapsed.TotalSeconds:F0} s ({compiled:N0} methods compiled, none in the last {(sw.Elapsed - quietSince).TotalSeconds:F0} s)"));
+    }
+
+    private static readonly TimeSpan JitQuiet = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(120);
+
     private static async Task<(double PercentOfCore, double BytesPerSecond)> MeasureAsync(List<HordeCrdtNode> nodes, TimeSpan window)
     {
         using var process = Process.GetCurrentProcess();
         foreach (var node in nodes)
             node.Proxy.Reset();
         process.Refresh();
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var cpu = process.TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         await Task.Delay(window); // the quantity measured is what an idle period costs
         process.Refresh();
         var used = process.TotalProcessorTime - cpu;
         var elapsed = wall.Elapsed;
+        Log($"{System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods compiled during the {window.TotalSeconds:F0} s window");
         return (100 * used / elapsed, nodes.Sum(n => n.Proxy.Bytes) / elapsed.TotalSeconds);
     }
 

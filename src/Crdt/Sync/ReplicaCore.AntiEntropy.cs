@@ -35,11 +35,18 @@ public sealed partial class ReplicaCore<TKey, TValue>
             return;
         }
 
-        _nextRoundMs = nowMs + _options.SyncIntervalMs;
+        ScheduleNextRound(nowMs);
         var fanout = Math.Min(_options.AntiEntropyFanout, _roundRobin.Length);
-        for (var i = 0; i < fanout; i++)
+        var taken = 0;
+        for (var tried = 0; tried < _roundRobin.Length && taken < fanout; tried++)
         {
             var peer = _roundRobin[_roundRobinNext++ % _roundRobin.Length];
+            if (ProbedByPeer(peer, nowMs))
+            {
+                continue; // known equal, and the peer's rounds cover the pair (ReplicaCore.Pacing.cs)
+            }
+
+            taken++;
             if (!Busy(peer, nowMs) && !RepairingWithAnother(peer, nowMs))
             {
                 StartRound(peer);
@@ -100,6 +107,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
             // Equal roots: no repair from this peer is under way (a pusher's last reply is followed by this round), so
             // another neighbour may repair this replica, or be repaired by it, at once rather than after the timeout.
             _lastPushReceivedMs.Remove(from);
+            NoteEqualRoot(from, root.Root, nowMs);
+        }
+        else
+        {
+            NoteActivity(nowMs);
         }
 
         if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
@@ -140,6 +152,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             throw new InvalidDataException("Malformed tree level.");
         }
 
+        NoteActivity(nowMs);
         if (RepairedByAnother(from, nowMs))
         {
             // One repair into this replica at a time, as in OnTreeRoot: a fresh replica that opened rounds with two

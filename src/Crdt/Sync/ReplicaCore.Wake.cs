@@ -8,7 +8,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 {
     /// <summary>
     /// The earliest host time (same clock as <c>nowMs</c>) at which <see cref="OnTick"/> would do something: the next
-    /// anti-entropy round, a repair round owed to a new or overflowed neighbour, a delta resend, a repair session's
+    /// anti-entropy round (further apart while idle: ReplicaCore.Pacing.cs), a repair round owed to a new or overflowed neighbour, a delta resend, a repair session's
     /// timeout, a due snapshot, or deltas still unsent. <see cref="long.MaxValue"/> when nothing is pending (no
     /// neighbours, nothing to persist). A host must also call <see cref="OnTick"/> after any message or write could
     /// have changed this (it may only move earlier then), which is simplest by asking again after each.
@@ -19,6 +19,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
         if (_closed)
         {
             return long.MaxValue;
+        }
+
+        if (_roundRobin.Length > 0 && RootChangeUnnoted)
+        {
+            return nowMs; // a write the host has not flushed yet: the tick notes it and brings rounds back to pace
         }
 
         var due = _roundRobin.Length > 0 ? _nextRoundMs : long.MaxValue;

@@ -290,6 +290,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         {
             CountDriftRefusals(from, refusalsBefore);
             Publish(ChangeOrigin.Neighbour);
+            NoteRootChange(nowMs);
             if (!DeferFlush)
             {
                 Flush(nowMs);
@@ -335,6 +336,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
     public void Flush(long nowMs)
     {
         _lastNowMs = nowMs;
+        NoteRootChange(nowMs);
         foreach (var (peer, outbox) in _outboxes)
         {
             Stats.KeysSent += outbox.SendNew(peer, KeyBudget, nowMs, _send, holdWhileInFlight: DeferFlush, _neighbourIds);
@@ -350,11 +352,14 @@ public sealed partial class ReplicaCore<TKey, TValue>
         ThrowIfClosed();
         ArgumentNullException.ThrowIfNull(neighbours);
         var wanted = neighbours.Where(n => n != ReplicaId).ToHashSet();
+        var changed = false;
         foreach (var gone in _outboxes.Keys.Where(p => !wanted.Contains(p)).ToList())
         {
             _metrics.OutstandingDeltas.Add(-_outboxes[gone].Clear());
             _outboxes.Remove(gone);
             _sessions.Remove(gone);
+            _equalRootHeard.Remove(gone);
+            changed = true;
         }
 
         _lastNowMs = nowMs;
@@ -370,6 +375,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
         _roundRobin = [.. _outboxes.Keys.Order()];
         _neighbourIds = [.. _roundRobin];
+        if (added || changed)
+        {
+            NoteActivity(nowMs); // a new neighbour may differ; a smaller cycle changes the pace
+        }
+
         if (added)
         {
             Flush(nowMs);

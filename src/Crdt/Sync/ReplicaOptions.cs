@@ -15,6 +15,14 @@ public sealed record ReplicaOptions
     /// <summary>How often an anti-entropy round starts (delta_crdt_ex's sync_interval). Default 200 ms.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// While rounds keep finding every neighbour equal, the interval between them doubles after each round, up to this;
+    /// any change or sign of a difference brings it back to <see cref="SyncInterval"/>. A difference deltas did not
+    /// repair is found within (neighbours / <see cref="AntiEntropyFanout"/>) × this, counted from the change or from when
+    /// the network delivers again. Default 2 s; set it to <see cref="SyncInterval"/> for no back-off.
+    /// </summary>
+    public TimeSpan MaxIdleSyncInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>At most this many keys travel in one message (delta_crdt_ex's max_sync_size). Default 200.</summary>
     public int MaxSyncSize { get; init; } = 200;
 
@@ -73,6 +81,8 @@ public sealed record ReplicaOptions
 
     internal int SyncIntervalMs => Milliseconds(SyncInterval);
 
+    internal int MaxIdleSyncIntervalMs => Milliseconds(MaxIdleSyncInterval);
+
     internal int ResendAfterMs => Milliseconds(ResendAfter);
 
     internal int SessionTimeoutMs => Milliseconds(SessionTimeout);
@@ -85,6 +95,7 @@ public sealed record ReplicaOptions
     public void Validate()
     {
         Positive(SyncInterval, nameof(SyncInterval));
+        Positive(MaxIdleSyncInterval, nameof(MaxIdleSyncInterval));
         Positive(ResendAfter, nameof(ResendAfter));
         Positive(SessionTimeout, nameof(SessionTimeout));
         if (PersistDelay < TimeSpan.Zero || PersistDelay.TotalMilliseconds > int.MaxValue)

@@ -344,8 +344,9 @@ public sealed partial class ReplicaCore<TKey, TValue>
     }
 
     /// <summary>
-    /// Replaces the neighbour set. New neighbours get an anti-entropy round at the next tick (that is how a fresh
-    /// replica catches up); dropped ones lose their queued deltas.
+    /// Replaces the neighbour set. New neighbours get an anti-entropy round at the next tick if this replica holds
+    /// anything (that is how a fresh replica catches up: its neighbours send it theirs); dropped ones lose their queued
+    /// deltas.
     /// </summary>
     public void SetNeighbours(IEnumerable<ulong> neighbours, long nowMs)
     {
@@ -368,7 +369,11 @@ public sealed partial class ReplicaCore<TKey, TValue>
         foreach (var peer in wanted.Where(p => !_outboxes.ContainsKey(p)))
         {
             // Sequence numbers start from the clock so acks meant for an earlier incarnation cannot match.
-            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = true };
+            // A round owed at once to a new neighbour, unless this replica holds nothing (root 0): then the neighbour's
+            // own introduction round finds whatever it has that this one lacks, and deaths this one knows of travel back
+            // in that repair's replies. Introducing N replicas to each other used to cost N × (N − 1) roots in one burst,
+            // which the first write queued behind (~200 ms at 20 nodes); the periodic rounds still follow.
+            var outbox = _outboxes[peer] = new Outbox(((ulong)Math.Max(nowMs, 0) << 16) + 1, _options.MaxOutboxKeys) { NeedsRepair = _map.Tree.Root != 0 };
             SeedRecent(outbox, nowMs);
             added = true;
         }

@@ -86,6 +86,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             if (nowMs - session.LastActivityMs > _options.SessionTimeoutMs)
             {
                 _sessions.Remove(peer);
+                NoteActivity(nowMs); // the repair did not finish: start over at the base pace
             }
         }
 
@@ -327,6 +328,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnRangePush(ulong from, RangePush push, long nowMs)
     {
+        NoteActivity(nowMs); // a repair under way: a round to finish it must not wait for a backed-off interval
         var ranges = Require(push.Ranges, "ranges");
         foreach (var range in ranges)
         {
@@ -415,6 +417,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     private void OnRangeReply(ulong from, RangeReply reply, long nowMs)
     {
+        NoteActivity(nowMs); // as in OnRangePush: a session left to "a later round" gets one within the base interval
         if (!_sessions.TryGetValue(from, out var session) || !session.InFlight.Remove(reply.Session, out var sent))
         {
             return; // stale: the session was abandoned or replaced

@@ -61,6 +61,52 @@ public sealed class PacingTests
     }
 
     [Fact]
+    public void Both_of_a_pair_found_equal_count_as_synced_although_only_the_lower_id_keeps_probing()
+    {
+        // Two empty replicas (a host's maps nobody wrote yet): neither owes an introduction, the lower id probes, and
+        // the higher, which will now skip its rounds to it, answers once, so the prober hears the pair is equal too.
+        // Without the answer the lower never counted as synced, and a host holding it never turned ready.
+        var lowerSent = new RecordingTransport();
+        var higherSent = new RecordingTransport();
+        var lower = new ReplicaCore<string, int>(Options, lowerSent, newReplicaId: 1);
+        var higher = new ReplicaCore<string, int>(Options, higherSent, newReplicaId: 9);
+        lower.SetNeighbours([9], 0);
+        higher.SetNeighbours([1], 0);
+        var now = 0L;
+        for (; now <= 10_000 && !(lower.HasSynced && higher.HasSynced); now += 50)
+        {
+            // The lower's round arrives before the higher's own is due: from then on the higher skips its rounds.
+            lower.OnTick(now);
+            Deliver(lowerSent, higher, now);
+            higher.OnTick(now);
+            Deliver(higherSent, lower, now);
+        }
+        Assert.True(higher.HasSynced, "the higher id heard the lower's equal root");
+        Assert.True(lower.HasSynced, "the lower id heard the higher's answer");
+
+        var answers = new List<long>();
+        for (var end = now + 10_000; now <= end; now += 50)
+        {
+            lower.OnTick(now);
+            Deliver(lowerSent, higher, now);
+            higher.OnTick(now);
+            answers.AddRange(higherSent.Sent.Where(s => s.Message is TreeRoot).Select(_ => now));
+            Deliver(higherSent, lower, now);
+        }
+        Assert.True(answers.Count == 0, $"the higher id sent roots at {string.Join(", ", answers)} ms"); // one answer per root: the idle pair does not grow back to two probers
+    }
+
+    private static void Deliver(RecordingTransport from, ReplicaCore<string, int> to, long now)
+    {
+        var sent = from.Sent.ToList();
+        from.Sent.Clear();
+        foreach (var (_, message) in sent)
+            to.OnMessage(SenderOf(to), message, now);
+    }
+
+    private static ulong SenderOf(ReplicaCore<string, int> receiver) => receiver.ReplicaId == 1 ? 9UL : 1UL;
+
+    [Fact]
     public void A_key_written_while_a_backed_off_replica_was_cut_off_reaches_it_within_the_bound_after_the_heal()
     {
         var cluster = new SimulatedCluster<string, string>(5, Options);

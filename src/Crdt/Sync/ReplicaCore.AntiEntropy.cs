@@ -109,6 +109,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             // another neighbour may repair this replica, or be repaired by it, at once rather than after the timeout.
             _lastPushReceivedMs.Remove(from);
             NoteEqualRoot(from, root.Root, nowMs);
+            AnswerEqualRoot(from, nowMs);
         }
         else
         {

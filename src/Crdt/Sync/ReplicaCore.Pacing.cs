@@ -23,6 +23,7 @@ namespace Horde.Net.Crdt.Sync;
 public sealed partial class ReplicaCore<TKey, TValue>
 {
     private readonly Dictionary<ulong, (ulong Root, long AtMs)> _equalRootHeard = [];
+    private readonly Dictionary<ulong, ulong> _equalRootAnswered = [];
     private int _roundIntervalMs;
     private ulong _pacedRoot;
 
@@ -59,6 +60,22 @@ public sealed partial class ReplicaCore<TKey, TValue>
 
     /// <summary>A round from <paramref name="peer"/> found our roots equal: the pair is known equal until either changes.</summary>
     private void NoteEqualRoot(ulong peer, ulong root, long nowMs) => _equalRootHeard[peer] = (root, nowMs);
+
+    /// <summary>
+    /// A lower id's round found our roots equal, so this replica now leaves the pair's probing to it: it answers once per
+    /// root with its own, or the prober would never hear the pair is equal (a replica counts as synced, and a host as
+    /// ready, only once it has heard that from a peer). The answer's receiver has the lower id and does not answer back.
+    /// </summary>
+    private void AnswerEqualRoot(ulong peer, long nowMs)
+    {
+        if (peer > ReplicaId || (_equalRootAnswered.TryGetValue(peer, out var answered) && answered == _map.Tree.Root))
+        {
+            return;
+        }
+
+        _equalRootAnswered[peer] = _map.Tree.Root;
+        SendMessage(peer, new TreeRoot(_map.Tree.Root, _map.Context.Digest()));
+    }
 
     /// <summary>
     /// Whether this replica may leave the pair's probing to <paramref name="peer"/>: it has the lower id, and its equal root

@@ -360,6 +360,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             _outboxes.Remove(gone);
             _sessions.Remove(gone);
             _equalRootHeard.Remove(gone);
+            _equalRootAnswered.Remove(gone);
             changed = true;
         }
 

@@ -260,28 +260,38 @@ internal sealed partial class PeerConnection : IReplySink
         }
     }
 
+    /// <summary>
+    /// Sleeps until the next thing due on this connection, not on a fixed tick: a heartbeat once the stream has been
+    /// quiet for <see cref="NodeOptions.HeartbeatInterval"/> (a frame sent meanwhile moves it later), or the moment the
+    /// peer's silence passes <see cref="NodeOptions.FailureThreshold"/>. An idle connection wakes once an interval.
+    /// </summary>
     private async Task HeartbeatLoopAsync()
     {
         var options = _node.Options;
-        using var timer = new PeriodicTimer(options.HeartbeatInterval / 2);
+        var interval = (long)options.HeartbeatInterval.TotalMilliseconds;
+        var threshold = (long)options.FailureThreshold.TotalMilliseconds;
         try
         {
-            while (await timer.WaitForNextTickAsync(_closing.Token))
+            while (true)
             {
                 var now = Environment.TickCount64;
-                var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceived));
-                if (silent > options.FailureThreshold)
+                var silent = now - Volatile.Read(ref _lastReceived);
+                if (silent > threshold)
                 {
-                    TransportLog.HeartbeatTimeout(_logger, Peer, silent.TotalMilliseconds);
-                    Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent.TotalMilliseconds:0} ms");
+                    TransportLog.HeartbeatTimeout(_logger, Peer, silent);
+                    Close(NodeDownReason.HeartbeatTimeout, $"silent for {silent} ms");
                     return;
                 }
-                if (TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastSent)) >= options.HeartbeatInterval)
+                var heartbeatAt = Volatile.Read(ref _lastSent) + interval;
+                if (now >= heartbeatAt)
                 {
                     _heartbeatDue = true;
                     _outbox.Writer.TryWrite(default); // wakes an idle writer; a busy one sees the flag before its next batch
+                    heartbeatAt = now + interval;
                 }
                 SweepAnsweredCalls();
+                var wakeAt = Math.Min(heartbeatAt, Volatile.Read(ref _lastReceived) + threshold + 1);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(wakeAt - now, 1)), _closing.Token);
             }
         }
         catch (OperationCanceledException)

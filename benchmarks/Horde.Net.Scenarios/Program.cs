@@ -9,7 +9,7 @@ using Horde.Net.Scenarios.Remote;
 //   registry [--names 10000] [--calls 5000] [--lookup-seconds 2] [--in-flight 1000] [--rounds 2]
 //   supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery]
 //              (starts one by one and batched, graceful leave, recovery after a cut)
-//   idle [--nodes 3,20] [--warmup 15] [--seconds 10]   (process CPU of idle nodes with one replica each, then without)
+//   idle [--nodes 3,20] [--warmup 15] [--seconds 10] [--heartbeat-ms N]   (process CPU of idle nodes with one replica each, then without)
 //   serve --lib <name> --port <bind> --advertise <port peers dial>    (started by `remote` itself)
 var command = args.FirstOrDefault() ?? "";
 var options = new CommandLine(args);
@@ -57,7 +57,8 @@ async Task<int> RunAsync()
         case "idle":
             results.WriteLine(await Horde.Net.Scenarios.Idle.IdleScenario.RunAsync(
                 [.. options.Get("nodes", "3,20").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))],
-                TimeSpan.FromSeconds(options.GetInt("warmup", 15)), TimeSpan.FromSeconds(options.GetInt("seconds", 10))));
+                TimeSpan.FromSeconds(options.GetInt("warmup", 15)), TimeSpan.FromSeconds(options.GetInt("seconds", 10)),
+                options.GetInt("heartbeat-ms", 0) is > 0 and var heartbeat ? TimeSpan.FromMilliseconds(heartbeat) : null));
             return 0;
         case "registry":
             results.WriteLine(await Horde.Net.Scenarios.Registry.RegistryScenario.RunAsync(
@@ -83,7 +84,7 @@ async Task<int> RunAsync()
                 return 0;
             }
         default:
-            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000] [--rounds 2] | supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery] | idle [--nodes 3,20] [--warmup 15] [--seconds 10]");
+            Console.Error.WriteLine("usage: Horde.Net.Scenarios remote [--lib akka,proto] [--messages N] [--calls N] | crdt [--keys 10000,100000] [--nodes 3,5] [--writes 20] [--lib horde] | registry [--names 10000] [--calls 5000] [--rounds 2] | supervisor [--children 10000] [--in-flight 1000] [--batch 500] [--lib horde,proto] [--parts starts,leave,recovery] | idle [--nodes 3,20] [--warmup 15] [--seconds 10] [--heartbeat-ms N]");
             return 2;
     }
 }

@@ -29,17 +29,23 @@ public sealed class HordeCrdtNode : IAsyncDisposable
     /// <summary>The counter in front of this node.</summary>
     public CountingTcpProxy Proxy { get; }
 
-    /// <summary>Starts a node and its replica; the node is connected to nothing and the replica has no neighbours.</summary>
-    public static async Task<HordeCrdtNode> StartAsync(string name)
+    /// <summary>
+    /// Starts a node and its replica; the node is connected to nothing and the replica has no neighbours. Peers reach
+    /// it through its counting proxy, unless <paramref name="proxied"/> is false (then they dial the node itself and
+    /// the proxy counts nothing): a relay in the same process would add its own CPU to what is measured.
+    /// </summary>
+    public static async Task<HordeCrdtNode> StartAsync(string name, bool proxied = true, TimeSpan? heartbeatInterval = null)
     {
         var ports = FreePorts.Take(2);
         var proxy = new CountingTcpProxy(ports[1], ports[0]);
         var options = new NodeOptions
         {
-            Name = NodeName.Create(name, "127.0.0.1", ports[1]),
+            Name = NodeName.Create(name, "127.0.0.1", proxied ? ports[1] : ports[0]),
             ListenPort = ports[0],
             Cookie = "bench",
         };
+        if (heartbeatInterval is { } interval)
+            options.HeartbeatInterval = interval;
         options.MessageTypes.AddCrdt();
         var node = new Node(options);
         await node.ListenAsync();
@@ -51,10 +57,10 @@ public sealed class HordeCrdtNode : IAsyncDisposable
     /// Starts <paramref name="count"/> nodes into <paramref name="nodes"/> (which the caller disposes, also when this
     /// fails part way), connects every pair and makes every replica a neighbour of every other.
     /// </summary>
-    public static async Task StartMeshAsync(string prefix, int count, List<HordeCrdtNode> nodes)
+    public static async Task StartMeshAsync(string prefix, int count, List<HordeCrdtNode> nodes, bool proxied = true, TimeSpan? heartbeatInterval = null)
     {
         for (var i = 0; i < count; i++)
-            nodes.Add(await StartAsync($"{prefix}{i}"));
+            nodes.Add(await StartAsync($"{prefix}{i}", proxied, heartbeatInterval));
         for (var i = 0; i < count; i++)
         {
             for (var j = i + 1; j < count; j++)

@@ -10,6 +10,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
 {
     private readonly Dictionary<ulong, RepairSession> _sessions = [];
     private readonly Dictionary<ulong, long> _lastPushReceivedMs = [];
+    private readonly Dictionary<ulong, long> _heldBackSinceMs = [];
     private readonly HashSet<Dot> _pushedDots = []; // scratch of OnRangePush
     private readonly List<Dot> _deadHere = []; // scratch of ApplyAnswering
     private Func<KeyState<TKey, TValue>, Entry<TValue>[]>? _notPushed; // NotPushed, made once
@@ -47,7 +48,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             }
 
             taken++;
-            if (!Busy(peer, nowMs) && !RepairingWithAnother(peer, nowMs))
+            if (!Busy(peer, nowMs) && !HeldBack(peer, RepairingWithAnother(peer, nowMs), nowMs))
             {
                 StartRound(peer);
             }
@@ -69,6 +70,34 @@ public sealed partial class ReplicaCore<TKey, TValue>
             if (pusher != peer && nowMs - at < _options.SessionTimeoutMs)
                 return true;
         }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a repair with <paramref name="peer"/> waits because another is under way (<paramref name="hold"/>), bounded:
+    /// a neighbour that keeps pushing (say, through a steady stream of writes that never leaves the roots equal) would
+    /// otherwise keep every other neighbour out for good, so after twice the session timeout one repair goes through.
+    /// </summary>
+    private bool HeldBack(ulong peer, bool hold, long nowMs)
+    {
+        if (!hold)
+        {
+            _heldBackSinceMs.Remove(peer);
+            return false;
+        }
+
+        if (!_heldBackSinceMs.TryGetValue(peer, out var since))
+        {
+            _heldBackSinceMs[peer] = nowMs;
+            return true;
+        }
+
+        if (nowMs - since <= 2L * _options.SessionTimeoutMs)
+        {
+            return true;
+        }
+
+        _heldBackSinceMs.Remove(peer);
         return false;
     }
 
@@ -116,7 +145,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
             NoteActivity(nowMs);
         }
 
-        if (root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs))
+        if (HeldBack(from, root.Root != _map.Tree.Root && RepairedByAnother(from, nowMs), nowMs))
         {
             // One repair into this replica at a time: a fresh replica with two neighbours would otherwise take every
             // key twice. The other neighbour's next round finds what is left, or nothing.
@@ -155,7 +184,7 @@ public sealed partial class ReplicaCore<TKey, TValue>
         }
 
         NoteActivity(nowMs);
-        if (RepairedByAnother(from, nowMs))
+        if (HeldBack(from, RepairedByAnother(from, nowMs), nowMs))
         {
             // One repair into this replica at a time, as in OnTreeRoot: a fresh replica that opened rounds with two
             // neighbours at once would otherwise walk with both and take every key twice.

@@ -361,6 +361,8 @@ public sealed partial class ReplicaCore<TKey, TValue>
             _sessions.Remove(gone);
             _equalRootHeard.Remove(gone);
             _equalRootAnswered.Remove(gone);
+            _heldBackSinceMs.Remove(gone);
+            _lastPushReceivedMs.Remove(gone);
             changed = true;
         }
 

@@ -94,26 +94,51 @@ public sealed partial class HordeRegistry<TValue>
     /// <summary>A live process of this node no longer holds <paramref name="name"/>: find out whether it should.</summary>
     private void LostByLiveHolder(string name, RegistryEntry<TValue> before, RegistryEntry<TValue>? after, ChangeOrigin origin)
     {
-        if (after is null)
+        if (after is not null)
+            Settle(name, before, after);
+        else if (origin == ChangeOrigin.Neighbour)
+            Forget(PutBackAsync(name, before), name); // removed by another node: see PutBackAsync
+        // else removed here: an unregister, or the clean-up of the holder
+    }
+
+    /// <summary>
+    /// Another node removed the name of a live holder here: it thought this node gone (a partition past the grace). The
+    /// name is put back, unless another holder has it by now: a node that removed it also registered its own holder, and
+    /// that register often arrives as a change of its own after the removal. The two holders are then settled as when one
+    /// replaced the other, or this node's holder would never learn it lost and the id would run twice.
+    /// </summary>
+    private async Task PutBackAsync(string name, RegistryEntry<TValue> removed)
+    {
+        RegistryEntry<TValue>? taker = null;
+        await _names.UpdateAsync(name, (current, exists) =>
         {
-            // Removed here: an unregister, or the clean-up of the holder. Removed by another node: it thought this node
-            // gone (a partition past the grace); the holder lives, so the name is put back.
-            if (origin == ChangeOrigin.Neighbour)
-                Reassert(name, before, current => current is null);
-            return;
+            var free = !exists || (current!.Pid != removed.Pid && !_node.IsReachable(current.Pid));
+            if (!free && current!.Pid != removed.Pid)
+                taker = current;
+            return (free && _node.IsReachable(removed.Pid), free ? removed : current!);
+        });
+        if (taker is not null && _node.IsReachable(removed.Pid))
+        {
+            lock (_changes)
+                Settle(name, removed, taker);
         }
-        if (_settling.TryGetValue(name, out var settling) && settling.Pid == before.Pid)
+    }
+
+    /// <summary>The live local <paramref name="holder"/> of <paramref name="name"/> met another, <paramref name="taker"/>: the larger epoch keeps it.</summary>
+    private void Settle(string name, RegistryEntry<TValue> holder, RegistryEntry<TValue> taker)
+    {
+        if (_settling.TryGetValue(name, out var settling) && settling.Pid == holder.Pid)
             return; // a register still settling: it answers AlreadyRegistered, the process is not told by an exit
-        if (before.Epoch > after.Epoch)
+        if (holder.Epoch > taker.Epoch)
         {
-            Reassert(name, before, current => current is not null && current.Pid == after.Pid);
+            Reassert(name, holder, current => current is not null && current.Pid == taker.Pid);
             return;
         }
         _metrics.Conflicts.Add(1, _metricTags);
-        RegistryLog.NameConflict(_logger, Name, before.Pid, name, after.Pid);
-        _conflictResolved?.Invoke(name, before.Pid, after.Pid);
-        before.Pid.Exit(NameConflict.Reason(name, before.Value, after.Pid));
-        _watcher?.Send(new RegistryLost(name, before.Pid));
+        RegistryLog.NameConflict(_logger, Name, holder.Pid, name, taker.Pid);
+        _conflictResolved?.Invoke(name, holder.Pid, taker.Pid);
+        holder.Pid.Exit(NameConflict.Reason(name, holder.Value, taker.Pid));
+        _watcher?.Send(new RegistryLost(name, holder.Pid));
     }
 
     private void Reassert(string name, RegistryEntry<TValue> entry, Func<RegistryEntry<TValue>?, bool> when) =>

@@ -73,6 +73,46 @@ public sealed class ConflictTests
         }
     }
 
+    [Theory]
+    [InlineData(0L)] // a smaller epoch: the cut-off node's holder keeps the name
+    [InlineData(1L)] // equal epochs: the later register, the majority's, wins
+    [InlineData(2L)] // a larger epoch, as the supervisor's restart of a lost child has
+    public async Task A_name_the_majority_took_from_a_cut_off_node_is_lost_by_its_holder_there_after_the_heal(long takerEpoch)
+    {
+        // The majority removes the cut-off node's names and registers its own holder: two changes, which reach the cut-off
+        // node after the heal one at a time. Its holder must learn from the second that it lost, not only see its name go.
+        await using var cluster = await RegistryCluster.StartAsync(3, new RegistryOptions { NodeDownGrace = TimeSpan.FromMilliseconds(100) });
+        var nodes = cluster.Nodes;
+        var names = Enumerable.Range(0, 10).Select(i => $"taken-{i}").ToArray();
+        var held = new Dictionary<string, Pid>();
+        foreach (var name in names)
+        {
+            held[name] = await cluster.SpawnAsync(2);
+            Assert.True((await cluster[2].RegisterAsync(name, held[name], epoch: 1)).IsRegistered);
+        }
+        await cluster.EverywhereAsync(names[^1], held[names[^1]]);
+
+        TestCluster.Partition([nodes[0], nodes[1]], [nodes[2]]);
+        await Eventually.TrueAsync(() => cluster[0].Count == 0 && cluster[1].Count == 0, "the majority removed the cut-off node's names");
+        var takers = new Dictionary<string, Pid>();
+        foreach (var name in names)
+        {
+            takers[name] = await cluster.SpawnAsync(0);
+            Assert.True((await cluster[0].RegisterAsync(name, takers[name], epoch: takerEpoch)).IsRegistered);
+        }
+        nodes.Heal();
+        await nodes.ConnectAllAsync();
+
+        var expected = takerEpoch >= 1 ? takers : held;
+        await Eventually.TrueAsync(() => cluster.Registries.All(r => names.All(n => r.WhereIs(n) == expected[n])),
+            () => $"every node names the winner of each name ({string.Join(", ", cluster.Registries.Select(r => names.Count(n => r.WhereIs(n) == expected[n])))} of {names.Length})",
+            TimeSpan.FromSeconds(15));
+        var losers = (takerEpoch >= 1 ? held : takers).Values.ToHashSet();
+        await Eventually.TrueAsync(() => losers.All(p => !nodes[0].IsReachable(p) && !nodes[2].IsReachable(p)),
+            () => $"every loser exited ({losers.Count(p => nodes[0].IsReachable(p) || nodes[2].IsReachable(p))} of {losers.Count} still run)", TimeSpan.FromSeconds(10));
+        Assert.All(expected.Values, p => Assert.True(nodes[0].IsReachable(p) && nodes[2].IsReachable(p), $"winner {p} lives"));
+    }
+
     [Fact]
     public async Task A_hundred_concurrent_registers_of_one_name_from_three_nodes_leave_one_holder_that_every_answer_names()
     {

@@ -40,7 +40,7 @@ internal sealed class RegistryCluster : IAsyncDisposable
     /// <summary>Waits until every registry's lookup of <paramref name="name"/> gives <paramref name="pid"/> (null: not registered).</summary>
     public Task EverywhereAsync(string name, Pid? pid, TimeSpan? timeout = null) =>
         Eventually.TrueAsync(() => Registries.All(r => r.WhereIs(name) == pid),
-            $"every node looks {name} up as {pid?.ToString() ?? "nothing"} (now {string.Join(", ", Registries.Select(r => r.WhereIs(name)?.ToString() ?? "-"))})",
+            () => $"every node looks {name} up as {pid?.ToString() ?? "nothing"} (now {string.Join(", ", Registries.Select(r => r.WhereIs(name)?.ToString() ?? "-"))})",
             timeout ?? TimeSpan.FromSeconds(10));
 
     public async ValueTask DisposeAsync() => await Nodes.DisposeAsync();

@@ -22,7 +22,7 @@ public sealed class NodeLossTests
         TestCluster.Partition([cluster.Nodes[0], cluster.Nodes[1]], [cut]);
         var majority = cluster.Supervisors.Take(2).ToList();
         await Eventually.TrueAsync(() => lost.All(id => majority[0].WhereIs(id) is { } pid && pid.Node != cut.Name),
-            $"the cut-off node's children run again on the other nodes (now {lost.Count(id => majority[0].WhereIs(id) is { } pid && pid.Node != cut.Name)} of {lost.Count}; "
+            () => $"the cut-off node's children run again on the other nodes (now {lost.Count(id => majority[0].WhereIs(id) is { } pid && pid.Node != cut.Name)} of {lost.Count}; "
             + $"members {string.Join(",", majority[0].Members)}; {string.Join(" | ", TestLogging.Factory.Lines.Where(l => l.Contains("Supervisor")).TakeLast(5))})", TimeSpan.FromSeconds(15));
         var ring = new HashRing(majority.Select(s => s.Node.Name));
         foreach (var id in lost)
@@ -56,7 +56,7 @@ public sealed class NodeLossTests
         Assert.Equal(ids.Length, cluster[0].LocalChildren().Count + cluster[1].LocalChildren().Count);
     }
 
-    [Fact(Skip = "Open (src/Crdt anti-entropy): passes on an idle machine (8.7 s), fails 4 of 5 at load average 25-40: 15 s after the heal the registry replica of the cut-off node still has another root hash than the two others, no repair session is open, the replica ticked only ~35 times in 28 s and ran one repair session in all, while its peers keep refreshing _lastPushReceivedMs (so Busy/RepairedByAnother hold rounds back). Duplicates are resolved once the names' replicas converge.")]
+    [Fact]
     public async Task After_a_partition_heals_each_id_runs_once()
     {
         await using var cluster = await SupervisorCluster.StartAsync();
@@ -73,9 +73,9 @@ public sealed class NodeLossTests
         await Eventually.TrueAsync(() => SupervisorCluster.Duplicates(cluster.Supervisors).Count == 0
                 && cluster.Supervisors.Sum(s => s.LocalChildren().Count) == ids.Length
                 && cluster.Supervisors.All(s => ids.All(id => s.WhereIs(id) is not null)),
-            $"after the heal each id runs exactly once and every node finds it (duplicates {SupervisorCluster.Duplicates(cluster.Supervisors).Count}, "
+            () => $"after the heal each id runs exactly once and every node finds it (duplicates {SupervisorCluster.Duplicates(cluster.Supervisors).Count}, "
             + $"local {string.Join("/", cluster.Supervisors.Select(s => s.LocalChildren().Count))}, found {string.Join("/", cluster.Supervisors.Select(s => ids.Count(id => s.WhereIs(id) is not null)))}, "
-            + $"holders of {ids[0]}: {string.Join(" ", cluster.Supervisors.Select(s => s.WhereIs(ids[0])))}; registry neighbours {string.Join("/", cluster.Supervisors.Select(s => s.Registry.Count))}; "
+            + $"holders of {ids[0]}: {string.Join(" ", cluster.Supervisors.Select(s => s.WhereIs(ids[0])))}; registry sizes {string.Join("/", cluster.Supervisors.Select(s => s.Registry.Count))}; "
             + $"connected {string.Join("/", cluster.Nodes.Nodes.Select(n => n.ConnectedNodes.Count))})", TimeSpan.FromSeconds(15));
         var holders = ids.Select(id => cluster[0].WhereIs(id)).ToList();
         Assert.All(cluster.Supervisors, s => Assert.Equal(holders, ids.Select(id => s.WhereIs(id))));

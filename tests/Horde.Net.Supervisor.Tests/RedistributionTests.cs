@@ -23,7 +23,7 @@ public sealed class RedistributionTests
         var moving = ids.Where(id => ring.Owner(id) == joining.Name).ToHashSet();
         Assert.NotEmpty(moving);
         await Eventually.TrueAsync(() => newcomer.LocalChildren().Count == moving.Count && all.All(s => s.CountChildren() == (Children, Children)),
-            $"the newcomer runs the {moving.Count} children it owns now (it runs {newcomer.LocalChildren().Count})", TimeSpan.FromSeconds(15));
+            () => $"the newcomer runs the {moving.Count} children it owns now (it runs {newcomer.LocalChildren().Count})", TimeSpan.FromSeconds(15));
 
         Assert.Equal(moving.Order(), newcomer.LocalChildren().Order());
         Assert.Empty(SupervisorCluster.Duplicates(all));

@@ -112,9 +112,12 @@ public sealed partial class HordeRegistry<TValue>
         RegistryEntry<TValue>? taker = null;
         await _names.UpdateAsync(name, (current, exists) =>
         {
-            var free = !exists || (current!.Pid != removed.Pid && !_node.IsReachable(current.Pid));
-            if (!free && current!.Pid != removed.Pid)
-                taker = current;
+            if (exists && current!.Pid != removed.Pid && _node.IsReachable(current.Pid))
+            {
+                taker = current; // settled below, outside the replica's turn
+                return (false, current);
+            }
+            var free = !exists || current!.Pid != removed.Pid; // absent, or held by a process known unreachable
             return (free && _node.IsReachable(removed.Pid), free ? removed : current!);
         });
         if (taker is not null && _node.IsReachable(removed.Pid))

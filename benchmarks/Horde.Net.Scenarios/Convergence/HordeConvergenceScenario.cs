@@ -92,15 +92,14 @@ public static class HordeConvergenceScenario
         var all = new List<HordeCrdtNode>();
         try
         {
-            var sw = Stopwatch.StartNew();
             await HordeCrdtNode.StartMeshAsync("crdt", nodes, all);
 
             // A write reaches a neighbour only once the two replicas have exchanged ids (the introduction, a round trip
             // each); a write made before that waits for it. Timed apart, so the first write below measures the write.
-            var neighboursSet = sw.Elapsed;
+            var introduction = Stopwatch.StartNew();
             await ConvergenceScenario.WaitUntilAsync(() => Task.FromResult(all.All(n => n.Replica.Neighbours.Count == nodes - 1)),
                 "the replicas were never introduced to each other");
-            Log($"{nodes} nodes: every replica knows its {nodes - 1} neighbours {(sw.Elapsed - neighboursSet).TotalMilliseconds:F1} ms after the last SetNeighbours");
+            Log($"{nodes} nodes: every replica knows its {nodes - 1} neighbours {introduction.Elapsed.TotalMilliseconds:F1} ms after the last SetNeighbours");
             return await ConvergenceScenario.SampleWritesAsync(nodes, writes, key => WriteAndWaitAsync(all, key), Log);
         }
         finally
